@@ -1,0 +1,131 @@
+// The job's progress as the `progress` query returns it: phase, every attempt
+// with every status update, and while it waits for an offer, why. Pure
+// reducers so the workflow stays a thin loop and the rules are unit-tested.
+import type { JobPhase } from './task-states.js';
+import { acceptsTransition, endsAttempt, phaseForState } from './task-states.js';
+import { parseExitCode } from './exit-status.js';
+import type { AttemptOutcome } from './retry-decision.js';
+
+export type { JobPhase };
+
+export type JobStatus = 'WAITING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'TIMED_OUT';
+
+/** Why a job is still waiting for an offer; summarised by the session, never one event per offer. */
+export interface MatchReasonSummary {
+  offersSeen: number;
+  /** The most frequent reasons offers did not fit, with how many offers each ruled out. */
+  reasons: Array<{ reason: string; offers: number }>;
+  /** ISO time the summary was taken. */
+  at: string;
+}
+
+export interface StatusRecord {
+  /** ISO time of the update (the agent's or master's timestamp). */
+  time: string;
+  state: string;
+  reason?: string;
+  source?: string;
+  message?: string;
+  healthy?: boolean;
+}
+
+export interface AttemptProgress {
+  attempt: number;
+  taskId: string;
+  agentId?: string;
+  hostname?: string;
+  launchedAt?: string;
+  state?: string;
+  statuses: StatusRecord[];
+  exitCode?: number;
+  outcome?: AttemptOutcome['kind'];
+  /** Which budget this attempt's failure spent, if it failed. */
+  budget?: 'job' | 'infrastructure';
+}
+
+export interface JobProgress {
+  jobId: string;
+  status: JobStatus;
+  phase: JobPhase;
+  frameworkId?: string;
+  attempts: AttemptProgress[];
+  waiting?: MatchReasonSummary;
+  exitCode?: number;
+  message?: string;
+}
+
+export function initialProgress(jobId: string): JobProgress {
+  return { jobId, status: 'WAITING', phase: 'pending', attempts: [] };
+}
+
+export function currentAttempt(p: JobProgress): AttemptProgress | undefined {
+  return p.attempts[p.attempts.length - 1];
+}
+
+/** Opens the record of a new attempt (or returns the open one for the same task id). */
+export function beginAttempt(p: JobProgress, attempt: number, taskId: string): AttemptProgress {
+  const cur = currentAttempt(p);
+  if (cur && cur.taskId === taskId) return cur;
+  const a: AttemptProgress = { attempt, taskId, statuses: [] };
+  p.attempts.push(a);
+  p.phase = 'waiting-for-offer';
+  p.status = 'WAITING';
+  return a;
+}
+
+export interface UpdateFields {
+  taskId: string;
+  state: string;
+  reason?: string;
+  source?: string;
+  message?: string;
+  agentId?: string;
+  hostname?: string;
+  /** seconds since the epoch */
+  timestamp: number;
+  healthy?: boolean;
+}
+
+function isoFromSeconds(s: number): string {
+  return Number.isFinite(s) ? new Date(Math.round(s * 1000)).toISOString() : new Date(0).toISOString();
+}
+
+/**
+ * Records an update against the attempt whose task it names. Returns whether
+ * it moved that attempt's state (false for duplicates, stale updates after a
+ * terminal state, and unknown task ids).
+ */
+export function applyUpdate(p: JobProgress, u: UpdateFields): boolean {
+  const a = p.attempts.find((x) => x.taskId === u.taskId);
+  if (!a) return false;
+  const rec: StatusRecord = { time: isoFromSeconds(u.timestamp), state: u.state };
+  if (u.reason !== undefined) rec.reason = u.reason;
+  if (u.source !== undefined) rec.source = u.source;
+  if (u.message !== undefined) rec.message = u.message;
+  if (u.healthy !== undefined) rec.healthy = u.healthy;
+  a.statuses.push(rec);
+  if (u.agentId !== undefined && a.agentId === undefined) a.agentId = u.agentId;
+  if (u.hostname !== undefined && a.hostname === undefined) a.hostname = u.hostname;
+  if (!acceptsTransition(a.state, u.state)) return false;
+  const moved = a.state !== u.state;
+  a.state = u.state;
+  const code = parseExitCode(u.message);
+  if (code !== undefined && endsAttempt(u.state)) a.exitCode = code;
+  if (a === currentAttempt(p) && p.phase !== 'terminal') {
+    const phase = phaseForState(u.state);
+    // 'killing' is set by the workflow when it asks for a kill; a RUNNING
+    // reconciliation answer must not undo it.
+    if (!(p.phase === 'killing' && phase === 'running')) p.phase = phase === 'terminal' ? p.phase : phase;
+    if (phase === 'running' || phase === 'staging') p.status = 'RUNNING';
+  }
+  return moved;
+}
+
+export function finish(p: JobProgress, status: Exclude<JobStatus, 'WAITING' | 'RUNNING'>, message: string): void {
+  p.status = status;
+  p.phase = 'terminal';
+  p.message = message;
+  const last = currentAttempt(p);
+  if (last?.exitCode !== undefined) p.exitCode = last.exitCode;
+  delete p.waiting;
+}
