@@ -1,0 +1,538 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { createMemoryLogger } from '../../../common/logger.js';
+import {
+  SchedulerClient,
+  FrameworkErrorEventError,
+  HeartbeatTimeoutError,
+  MastersUnreachableError,
+  MesosBadRequestError,
+  MesosConnectionError,
+  MesosForbiddenError,
+  MesosHttpError,
+  MesosUnauthorizedError,
+  MesosUnsupportedMediaTypeError,
+  NoLeaderError,
+  NotSubscribedError,
+  StreamClosedError,
+  StreamConnectionError,
+  SubscribeRefusedError,
+  resolveLocation,
+} from '../../../mesos/client/index.js';
+import type { SchedulerClientOptions } from '../../../mesos/client/index.js';
+import { RecordIOTruncatedError, encodeRecord } from '../../../mesos/recordio.js';
+import { FakeMaster } from '../../support/fake-master.js';
+import type { FakeMasterOptions } from '../../support/fake-master.js';
+
+const frameworkInfo = { user: 'root', name: 'scheduler-client-test', roles: ['*'], capabilities: [{ type: 'MULTI_ROLE' }], failover_timeout: 60 };
+
+const errorsTranscript = JSON.parse(readFileSync(new URL('../../../../shared/mesos-transcripts/10-errors.json', import.meta.url), 'utf8')) as {
+  exchanges: Array<{ comment: string; response: { status: number; body: unknown }; events?: Array<{ type: string; error?: { message: string } }> }>;
+};
+function recordedBody(status: number, contains: string): string {
+  const ex = errorsTranscript.exchanges.find((e) => e.response.status === status && typeof e.response.body === 'string' && e.response.body.includes(contains));
+  assert.ok(ex, `no recorded ${status} answer containing ${contains}`);
+  return ex.response.body as string;
+}
+function recordedRefusal(contains: string): string {
+  for (const ex of errorsTranscript.exchanges) {
+    const msg = ex.events?.find((e) => e.type === 'ERROR')?.error?.message;
+    if (msg?.includes(contains)) return msg;
+  }
+  throw new Error(`no recorded ERROR event containing ${contains}`);
+}
+
+const masters: FakeMaster[] = [];
+const clients: SchedulerClient[] = [];
+after(async () => {
+  await Promise.all(clients.map((c) => c.close()));
+  await Promise.all(masters.map((m) => m.stop()));
+});
+
+async function startMaster(options: FakeMasterOptions = {}): Promise<FakeMaster> {
+  const m = await FakeMaster.start(options);
+  masters.push(m);
+  return m;
+}
+function newClient(options: SchedulerClientOptions): SchedulerClient {
+  const c = new SchedulerClient({ noLeaderRetry: { initialMs: 10, maxMs: 50, maxAttempts: 5 }, ...options });
+  clients.push(c);
+  return c;
+}
+
+async function nextEvent(it: AsyncIterator<{ type: string }>): Promise<{ type: string } & Record<string, unknown>> {
+  const r = await it.next();
+  assert.equal(r.done, false, 'the stream ended');
+  return r.value as { type: string } & Record<string, unknown>;
+}
+
+test('SUBSCRIBE: typed SUBSCRIBED/HEARTBEAT/OFFERS, exact headers, client state; later calls carry stream id and framework id', async () => {
+  const master = await startMaster();
+  const client = newClient({ masters: [master.url] });
+  const sub = client.subscribe(frameworkInfo);
+  const it = sub[Symbol.asyncIterator]();
+
+  const subscribed = await nextEvent(it);
+  assert.equal(subscribed.type, 'SUBSCRIBED');
+  const heartbeat = await nextEvent(it);
+  assert.equal(heartbeat.type, 'HEARTBEAT');
+  const offers = await nextEvent(it);
+  assert.equal(offers.type, 'OFFERS');
+  const offer = (offers as unknown as { offers: { offers: Array<{ id: { value: string }; resources: unknown[] }> } }).offers.offers[0];
+  assert.ok(offer);
+  assert.equal(offer.resources.length, 4);
+
+  const stream = await master.waitForStream();
+  assert.equal(client.frameworkId, master.frameworkId);
+  assert.equal(client.streamId, stream.streamId);
+  assert.equal(client.leaderUrl, master.url);
+  assert.equal(client.heartbeatIntervalSeconds, 15);
+  assert.equal(client.masterInfo?.port, master.port);
+
+  const [subReq] = master.calls('SUBSCRIBE');
+  assert.ok(subReq);
+  assert.equal(subReq.path, '/api/v1/scheduler');
+  assert.equal(subReq.headers['content-type'], 'application/json');
+  assert.equal(subReq.headers.accept, 'application/json');
+  assert.equal(subReq.headers['mesos-stream-id'], undefined);
+  assert.equal(subReq.headers.authorization, undefined);
+  assert.deepEqual(subReq.json, { type: 'SUBSCRIBE', subscribe: { framework_info: frameworkInfo } });
+
+  await client.decline([offer.id], { refuse_seconds: 30 });
+  const [decline] = master.calls('DECLINE');
+  assert.ok(decline);
+  assert.equal(decline.headers['mesos-stream-id'], stream.streamId);
+  assert.equal(decline.headers['content-type'], 'application/json');
+  assert.deepEqual(decline.json, { type: 'DECLINE', framework_id: { value: master.frameworkId }, decline: { offer_ids: [offer.id], filters: { refuse_seconds: 30 } } });
+  assert.notEqual(decline.connection, subReq.connection, 'calls must not share the SUBSCRIBE connection');
+
+  // Breaking off ends the subscription and closes its connection.
+  await it.return?.();
+  await stream.closed;
+  assert.equal(client.streamId, undefined);
+  assert.equal(client.subscribed, false);
+  await assert.rejects(client.revive(), NotSubscribedError);
+});
+
+test('one method per call type builds the documented bodies; UPDATE_FRAMEWORK expects 200', async () => {
+  const master = await startMaster();
+  const client = newClient({ masters: [master.url] });
+  const it = client.subscribe(frameworkInfo)[Symbol.asyncIterator]();
+  await nextEvent(it);
+  const fid = { value: master.frameworkId };
+  const launch = { type: 'LAUNCH', launch: { task_infos: [] } };
+
+  await client.accept(['o1'], [launch], { refuse_seconds: 1 });
+  await client.revive(['*']);
+  await client.revive();
+  await client.suppress();
+  await client.kill('t1', 'a1', { grace_period: { nanoseconds: 2_000_000_000 } });
+  await client.shutdown('e1', 'a1');
+  await client.reconcile([{ task_id: 't1', agent_id: { value: 'a1' } }, { task_id: 't2' }]);
+  await client.reconcile([]);
+  await client.reconcileOperations([{ operation_id: 'op1', agent_id: 'a1' }]);
+  await client.message('a1', 'e1', 'aGVsbG8=');
+  await client.request([{ agent_id: { value: 'a1' } }]);
+  await client.acceptInverseOffers(['io1']);
+  await client.declineInverseOffers(['io2'], { refuse_seconds: 5 });
+  await client.updateFramework({ ...frameworkInfo, name: 'renamed' }, { suppressedRoles: [] });
+  await client.acknowledgeOperationStatus({ operation_id: { value: 'op1' }, state: 'OPERATION_FINISHED', agent_id: { value: 'a1' }, uuid: { value: 'AAAAAAAAQACAAAAAAAAAAA==' } });
+
+  const bodies = master.requests.slice(1).map((r) => r.json);
+  assert.deepEqual(bodies, [
+    { type: 'ACCEPT', framework_id: fid, accept: { offer_ids: [{ value: 'o1' }], operations: [launch], filters: { refuse_seconds: 1 } } },
+    { type: 'REVIVE', framework_id: fid, revive: { roles: ['*'] } },
+    { type: 'REVIVE', framework_id: fid },
+    { type: 'SUPPRESS', framework_id: fid },
+    { type: 'KILL', framework_id: fid, kill: { task_id: { value: 't1' }, agent_id: { value: 'a1' }, kill_policy: { grace_period: { nanoseconds: 2000000000 } } } },
+    { type: 'SHUTDOWN', framework_id: fid, shutdown: { executor_id: { value: 'e1' }, agent_id: { value: 'a1' } } },
+    { type: 'RECONCILE', framework_id: fid, reconcile: { tasks: [{ task_id: { value: 't1' }, agent_id: { value: 'a1' } }, { task_id: { value: 't2' } }] } },
+    { type: 'RECONCILE', framework_id: fid, reconcile: { tasks: [] } },
+    { type: 'RECONCILE_OPERATIONS', framework_id: fid, reconcile_operations: { operations: [{ operation_id: { value: 'op1' }, agent_id: { value: 'a1' } }] } },
+    { type: 'MESSAGE', framework_id: fid, message: { agent_id: { value: 'a1' }, executor_id: { value: 'e1' }, data: 'aGVsbG8=' } },
+    { type: 'REQUEST', framework_id: fid, request: { requests: [{ agent_id: { value: 'a1' } }] } },
+    { type: 'ACCEPT_INVERSE_OFFERS', framework_id: fid, accept_inverse_offers: { inverse_offer_ids: [{ value: 'io1' }] } },
+    { type: 'DECLINE_INVERSE_OFFERS', framework_id: fid, decline_inverse_offers: { inverse_offer_ids: [{ value: 'io2' }], filters: { refuse_seconds: 5 } } },
+    { type: 'UPDATE_FRAMEWORK', framework_id: fid, update_framework: { framework_info: { ...frameworkInfo, name: 'renamed', id: fid }, suppressed_roles: [] } },
+    {
+      type: 'ACKNOWLEDGE_OPERATION_STATUS',
+      framework_id: fid,
+      acknowledge_operation_status: { agent_id: { value: 'a1' }, uuid: 'AAAAAAAAQACAAAAAAAAAAA==', operation_id: { value: 'op1' } },
+    },
+  ]);
+  // UPDATE_FRAMEWORK answered 202 is not what Mesos does: surfaced, not swallowed.
+  master.respondNext('UPDATE_FRAMEWORK', { status: 202 });
+  await assert.rejects(client.updateFramework(frameworkInfo), (e: unknown) => e instanceof MesosHttpError && e.status === 202);
+  await it.return?.();
+});
+
+test('acknowledge(): echoes the uuid of agent updates; sends nothing for updates without uuid', async () => {
+  const master = await startMaster();
+  const logger = createMemoryLogger();
+  const client = newClient({ masters: [master.url], logger });
+  const it = client.subscribe(frameworkInfo)[Symbol.asyncIterator]();
+  await nextEvent(it);
+  const before = master.requests.length;
+  const masterUpdate = {
+    task_id: { value: 'x' },
+    state: 'TASK_LOST',
+    message: 'Reconciliation: Task is unknown',
+    source: 'SOURCE_MASTER',
+    reason: 'REASON_RECONCILIATION',
+    timestamp: 1700000001.5,
+  };
+  assert.equal(await client.acknowledge(masterUpdate), false);
+  // Give a wrongly sent request every chance to arrive before counting.
+  await client.revive();
+  assert.equal(master.requests.length, before + 1);
+  assert.deepEqual(master.calls('ACKNOWLEDGE'), []);
+  assert.ok(logger.records.some((r) => r.level === 'debug' && /without uuid/.test(r.msg) && r.taskId === 'x'));
+
+  const agentUpdate = { task_id: { value: 'hello' }, state: 'TASK_RUNNING', source: 'SOURCE_EXECUTOR', agent_id: { value: 'S0' }, uuid: 'aHHL9JO5QKSVKEcazRNthQ==' };
+  assert.equal(await client.acknowledge(agentUpdate), true);
+  const [ack] = master.calls('ACKNOWLEDGE');
+  assert.deepEqual(ack?.json, {
+    type: 'ACKNOWLEDGE',
+    framework_id: { value: master.frameworkId },
+    acknowledge: { agent_id: { value: 'S0' }, task_id: { value: 'hello' }, uuid: 'aHHL9JO5QKSVKEcazRNthQ==' },
+  });
+  await it.return?.();
+});
+
+test('resubscribe with frameworkInfo.id sets the top-level framework_id too', async () => {
+  const master = await startMaster();
+  const client = newClient({ masters: [master.url] });
+  const info = { ...frameworkInfo, id: { value: 'known-framework-0007' } };
+  const it = client.subscribe(info, { suppressedRoles: ['*'] })[Symbol.asyncIterator]();
+  await nextEvent(it);
+  const [req] = master.calls('SUBSCRIBE');
+  assert.deepEqual(req?.json, { type: 'SUBSCRIBE', framework_id: { value: 'known-framework-0007' }, subscribe: { framework_info: info, suppressed_roles: ['*'] } });
+  assert.equal(client.frameworkId, 'known-framework-0007');
+  await it.return?.();
+});
+
+test('basic auth: Authorization header on every request; wrong credentials → MesosUnauthorizedError', async () => {
+  const master = await startMaster({ credentials: { principal: 'fw', secret: 's3cret' } });
+  const client = newClient({ masters: [master.url], principal: 'fw', secret: 's3cret' });
+  const it = client.subscribe(frameworkInfo)[Symbol.asyncIterator]();
+  await nextEvent(it);
+  await client.revive();
+  const expected = `Basic ${Buffer.from('fw:s3cret').toString('base64')}`;
+  assert.deepEqual(
+    master.requests.map((r) => r.headers.authorization),
+    [expected, expected],
+  );
+  await it.return?.();
+
+  const wrong = newClient({ masters: [master.url], principal: 'fw', secret: 'nope' });
+  const it2 = wrong.subscribe(frameworkInfo)[Symbol.asyncIterator]();
+  await assert.rejects(
+    it2.next(),
+    (e: unknown) =>
+      e instanceof MesosUnauthorizedError &&
+      e.status === 401 &&
+      e.body === '401 Unauthorized.' &&
+      e.callType === 'SUBSCRIBE' &&
+      e.wwwAuthenticate === 'Basic realm="mesos-master-scheduler"' &&
+      e.url === `${master.url}/api/v1/scheduler`,
+  );
+});
+
+test('heartbeats keep the subscription alive', async () => {
+  const master = await startMaster({ heartbeatIntervalSeconds: 0.2 });
+  const client = newClient({ masters: [master.url], heartbeatMissLimit: 10 });
+  const types: string[] = [];
+  for await (const ev of client.subscribe(frameworkInfo)) {
+    types.push(ev.type);
+    if (types.filter((t) => t === 'HEARTBEAT').length >= 5) break;
+  }
+  assert.equal(client.heartbeatIntervalSeconds, 0.2);
+  assert.deepEqual(types.slice(0, 3), ['SUBSCRIBED', 'HEARTBEAT', 'OFFERS']);
+});
+
+test('missed heartbeats end the subscription with HeartbeatTimeoutError', async () => {
+  const master = await startMaster({ heartbeatIntervalSeconds: 0.2, heartbeats: false });
+  const client = newClient({ masters: [master.url], heartbeatMissLimit: 2 });
+  const seen: string[] = [];
+  await assert.rejects(
+    (async () => {
+      for await (const ev of client.subscribe(frameworkInfo)) seen.push(ev.type);
+    })(),
+    (e: unknown) => e instanceof HeartbeatTimeoutError && e.silentMs === 400 && e.frameworkId === master.frameworkId,
+  );
+  assert.deepEqual(seen, ['SUBSCRIBED', 'HEARTBEAT', 'OFFERS']);
+  const stream = await master.waitForStream();
+  await stream.closed;
+});
+
+test('307 from a non-leading master with a protocol-relative Location: SUBSCRIBE and calls go to the leader', async () => {
+  const leader = await startMaster();
+  const follower = await startMaster();
+  follower.mode = { kind: 'redirect', location: `//127.0.0.1:${leader.port}/api/v1/scheduler` };
+  const client = newClient({ masters: [follower.url] });
+  const it = client.subscribe(frameworkInfo)[Symbol.asyncIterator]();
+  assert.equal((await nextEvent(it)).type, 'SUBSCRIBED');
+  assert.equal(client.leaderUrl, leader.url);
+  await client.revive();
+  assert.deepEqual(follower.requests.map((r) => r.callType), ['SUBSCRIBE']);
+  assert.deepEqual(leader.requests.map((r) => r.callType), ['SUBSCRIBE', 'REVIVE']);
+  // The redirected SUBSCRIBE kept its method and body.
+  assert.equal(leader.requests[0]?.method, 'POST');
+  assert.equal(leader.requests[0]?.bodyText, follower.requests[0]?.bodyText);
+  await it.return?.();
+});
+
+test('Location forms resolve to the scheduler endpoint with the current scheme', () => {
+  assert.equal(resolveLocation('//m2.example:5050/api/v1/scheduler', 'https://m1:5050/api/v1/scheduler'), 'https://m2.example:5050/api/v1/scheduler');
+  assert.equal(resolveLocation('//127.0.0.1:25050', 'http://m1:5050/api/v1/scheduler'), 'http://127.0.0.1:25050/api/v1/scheduler');
+  assert.equal(resolveLocation('masterhost2:5050', 'http://m1:5050/api/v1/scheduler'), 'http://masterhost2:5050/api/v1/scheduler');
+  assert.equal(resolveLocation('http://m3:5050/api/v1/scheduler', 'https://m1:5050/api/v1/scheduler'), 'http://m3:5050/api/v1/scheduler');
+  assert.equal(resolveLocation('', 'http://m1:5050/'), undefined);
+});
+
+test('503 "No leader elected" is retried with backoff, then succeeds; NoLeaderError when it persists', async () => {
+  const master = await startMaster();
+  master.respondNext(undefined, { status: 503, body: 'No leader elected' });
+  master.respondNext(undefined, { status: 503, body: 'Master has not finished recovery' });
+  const logger = createMemoryLogger();
+  const client = newClient({ masters: [master.url], logger });
+  const it = client.subscribe(frameworkInfo)[Symbol.asyncIterator]();
+  assert.equal((await nextEvent(it)).type, 'SUBSCRIBED');
+  assert.equal(master.calls('SUBSCRIBE').length, 3);
+  assert.equal(logger.records.filter((r) => /no leading master/.test(r.msg)).length, 2);
+  await it.return?.();
+
+  const lost = await startMaster();
+  lost.mode = { kind: 'unavailable', body: 'No leader elected' };
+  const c2 = newClient({ masters: [lost.url], noLeaderRetry: { initialMs: 5, maxMs: 20, maxAttempts: 3 } });
+  await assert.rejects(c2.subscribe(frameworkInfo)[Symbol.asyncIterator]().next(), (e: unknown) => e instanceof NoLeaderError && e.attempts === 3 && e.lastBody === 'No leader elected');
+  assert.equal(lost.requests.length, 3);
+});
+
+test('HTTP errors of calls are typed and carry the master text (recorded answers)', async () => {
+  const master = await startMaster();
+  const client = newClient({ masters: [master.url] });
+  const it = client.subscribe(frameworkInfo)[Symbol.asyncIterator]();
+  await nextEvent(it);
+
+  const badRequest = recordedBody(400, "didn't match the stream ID");
+  master.respondNext('REVIVE', { status: 400, body: badRequest });
+  await assert.rejects(
+    client.revive(),
+    (e: unknown) =>
+      e instanceof MesosBadRequestError && e.status === 400 && e.body === badRequest && e.callType === 'REVIVE' && e.streamIdMismatch && e.url === `${master.url}/api/v1/scheduler`,
+  );
+
+  const notFound = recordedBody(400, 'Framework cannot be found');
+  master.respondNext('DECLINE', { status: 400, body: notFound });
+  await assert.rejects(client.decline(['o']), (e: unknown) => e instanceof MesosBadRequestError && e.frameworkNotFound && e.callType === 'DECLINE');
+
+  const forbidden = recordedBody(403, 'Framework is not subscribed');
+  master.respondNext('KILL', { status: 403, body: forbidden });
+  await assert.rejects(client.kill('t'), (e: unknown) => e instanceof MesosForbiddenError && e.resubscribeNeeded && e.body === 'Framework is not subscribed');
+
+  const unsupported = recordedBody(415, 'Content-Type');
+  master.respondNext('SUPPRESS', { status: 415, body: unsupported });
+  await assert.rejects(client.suppress(), (e: unknown) => e instanceof MesosUnsupportedMediaTypeError && e.status === 415 && e.body === unsupported);
+
+  master.respondNext('REVIVE', { status: 401, body: '401 Unauthorized.', headers: [['WWW-Authenticate', 'Basic realm="mesos-master-scheduler"']] });
+  await assert.rejects(client.revive(), (e: unknown) => e instanceof MesosUnauthorizedError && e.status === 401 && e.body === '401 Unauthorized.');
+
+  // The real answer of the fake to a stale stream id, not an injected one.
+  await assert.rejects(
+    client.call({ type: 'REVIVE', framework_id: { value: 'no-such-framework' } }),
+    (e: unknown) => e instanceof MesosBadRequestError && e.body === 'Framework cannot be found',
+  );
+  await it.return?.();
+});
+
+test('first event ERROR → SubscribeRefusedError with the master message', async () => {
+  const message = recordedRefusal('cannot start with a slash');
+  const master = await startMaster({
+    onSubscribe: ({ stream }) => {
+      stream.writeEvent(JSON.stringify({ type: 'ERROR', error: { message } }));
+      stream.end();
+    },
+  });
+  const client = newClient({ masters: [master.url] });
+  await assert.rejects(
+    (async () => {
+      for await (const _ of client.subscribe({ ...frameworkInfo, roles: ['/bad'] })) assert.fail('no event expected');
+    })(),
+    (e: unknown) => e instanceof SubscribeRefusedError && e.mesosMessage === message && e.message.includes(message),
+  );
+  assert.equal(client.subscribed, false);
+});
+
+test('ERROR after SUBSCRIBED ("Framework failed over") → FrameworkErrorEventError', async () => {
+  const master = await startMaster();
+  const first = newClient({ masters: [master.url] });
+  const it = first.subscribe(frameworkInfo)[Symbol.asyncIterator]();
+  await nextEvent(it);
+  const second = newClient({ masters: [master.url] });
+  const it2 = second.subscribe({ ...frameworkInfo, id: { value: master.frameworkId } })[Symbol.asyncIterator]();
+  assert.equal((await nextEvent(it2)).type, 'SUBSCRIBED');
+  await assert.rejects(
+    (async () => {
+      for (;;) if ((await it.next()).done) return;
+    })(),
+    (e: unknown) => e instanceof FrameworkErrorEventError && e.mesosMessage === 'Framework failed over' && e.frameworkId === master.frameworkId,
+  );
+  await it2.return?.();
+});
+
+test('the master ending the stream → StreamClosedError; after our TEARDOWN the iteration ends cleanly', async () => {
+  const master = await startMaster();
+  const client = newClient({ masters: [master.url] });
+  const it = client.subscribe(frameworkInfo)[Symbol.asyncIterator]();
+  await nextEvent(it);
+  (await master.waitForStream()).end();
+  await assert.rejects(
+    (async () => {
+      for (;;) if ((await it.next()).done) return;
+    })(),
+    (e: unknown) => e instanceof StreamClosedError && e.frameworkId === master.frameworkId,
+  );
+
+  const events: string[] = [];
+  const done = (async () => {
+    for await (const ev of client.subscribe({ ...frameworkInfo, id: { value: master.frameworkId } })) {
+      events.push(ev.type);
+      if (ev.type === 'OFFERS') await client.teardown();
+    }
+  })();
+  await done;
+  assert.deepEqual(events, ['SUBSCRIBED', 'HEARTBEAT', 'OFFERS']);
+  assert.equal(master.calls('TEARDOWN').length, 1);
+});
+
+test('a stream cut mid-record → RecordIOTruncatedError; a dropped connection → StreamConnectionError', async () => {
+  const master = await startMaster({
+    onSubscribe: ({ stream, master: m }) => {
+      m.writeOpening(stream);
+      const record = Buffer.from(encodeRecord('{"type":"HEARTBEAT"}'));
+      stream.writeChunk(record.subarray(0, 10));
+      stream.end();
+    },
+  });
+  const client = newClient({ masters: [master.url] });
+  const seen: string[] = [];
+  await assert.rejects(
+    (async () => {
+      for await (const ev of client.subscribe(frameworkInfo)) seen.push(ev.type);
+    })(),
+    (e: unknown) => e instanceof RecordIOTruncatedError && e.phase === 'body' && e.missingBytes === 13,
+  );
+  assert.deepEqual(seen, ['SUBSCRIBED', 'HEARTBEAT', 'OFFERS']);
+
+  const dropping = await startMaster({
+    onSubscribe: ({ stream, master: m }) => {
+      m.writeOpening(stream);
+      stream.writeChunk('20\n{"type":');
+      setTimeout(() => stream.destroy(), 50);
+    },
+  });
+  const c2 = newClient({ masters: [dropping.url] });
+  await assert.rejects(
+    (async () => {
+      for await (const _ of c2.subscribe(frameworkInfo)) {
+        // drain
+      }
+    })(),
+    (e: unknown) => e instanceof StreamConnectionError && e.frameworkId === dropping.frameworkId,
+  );
+});
+
+test('a malformed record in the middle is logged with context and skipped; later events arrive', async () => {
+  const master = await startMaster({
+    heartbeats: false,
+    onSubscribe: ({ stream, master: m }) => {
+      m.writeOpening(stream);
+      stream.writeEvent('{"type":"UPDATE","update":'); // bad JSON
+      stream.writeEvent('["not","an","event"]'); // not an event
+      stream.writeEvent('{"type":"HEARTBEAT"}');
+      stream.end();
+    },
+  });
+  const logger = createMemoryLogger();
+  const client = newClient({ masters: [master.url], logger });
+  const seen: string[] = [];
+  await assert.rejects(
+    (async () => {
+      for await (const ev of client.subscribe(frameworkInfo)) seen.push(ev.type);
+    })(),
+    StreamClosedError,
+  );
+  assert.deepEqual(seen, ['SUBSCRIBED', 'HEARTBEAT', 'OFFERS', 'HEARTBEAT']);
+  const skipped = logger.records.filter((r) => r.msg === 'skipping malformed event record');
+  assert.equal(skipped.length, 2);
+  const [bad, notEvent] = skipped;
+  assert.equal(bad?.level, 'warn');
+  assert.equal(bad?.stage, 'json');
+  assert.equal(bad?.recordLength, 26);
+  assert.equal(bad?.firstBytes, '{"type":"UPDATE","update":');
+  assert.equal(typeof bad?.recordOffset, 'number');
+  assert.equal(notEvent?.stage, 'schema');
+  assert.ok((notEvent?.recordOffset as number) > (bad?.recordOffset as number));
+});
+
+test('the first master refuses connections: the next one in the list is used', async () => {
+  // Ports that were just free: nothing listens there any more.
+  const freePort = async (): Promise<number> => {
+    const s = createServer();
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+    const port = (s.address() as AddressInfo).port;
+    await new Promise<void>((r) => s.close(() => r()));
+    return port;
+  };
+  const deadPort = await freePort();
+  const deadPort2 = await freePort();
+
+  const master = await startMaster();
+  const logger = createMemoryLogger();
+  const client = newClient({ masters: [`http://127.0.0.1:${deadPort}`, master.url], logger });
+  const it = client.subscribe(frameworkInfo)[Symbol.asyncIterator]();
+  assert.equal((await nextEvent(it)).type, 'SUBSCRIBED');
+  assert.equal(client.leaderUrl, master.url);
+  assert.ok(logger.records.some((r) => /unreachable/.test(r.msg) && r.url === `http://127.0.0.1:${deadPort}/api/v1/scheduler`));
+  await it.return?.();
+
+  const none = newClient({ masters: [`http://127.0.0.1:${deadPort}`, `http://127.0.0.1:${deadPort2}`] });
+  await assert.rejects(
+    none.subscribe(frameworkInfo)[Symbol.asyncIterator]().next(),
+    (e: unknown) => e instanceof MastersUnreachableError && e.errors.length === 2 && e.errors.every((x) => x instanceof MesosConnectionError),
+  );
+  // A call whose leader went away names that leader.
+  const it2 = client.subscribe(frameworkInfo)[Symbol.asyncIterator]();
+  await nextEvent(it2);
+  await master.stop();
+  await assert.rejects(client.revive(), (e: unknown) => e instanceof MesosConnectionError && e.url === `${master.url}/api/v1/scheduler`);
+  await it2.return?.().catch(() => undefined);
+});
+
+test('aborting the signal ends the iteration without error and closes the connection', async () => {
+  const master = await startMaster();
+  const client = newClient({ masters: [master.url] });
+  const ac = new AbortController();
+  const seen: string[] = [];
+  for await (const ev of client.subscribe(frameworkInfo, { signal: ac.signal })) {
+    seen.push(ev.type);
+    if (ev.type === 'OFFERS') setTimeout(() => ac.abort(), 20);
+  }
+  assert.deepEqual(seen, ['SUBSCRIBED', 'HEARTBEAT', 'OFFERS']);
+  const stream = await master.waitForStream();
+  await stream.closed;
+  assert.equal(stream.isClosed, true);
+  assert.equal(client.subscribed, false);
+
+  // A call's own signal aborts it.
+  const it = client.subscribe(frameworkInfo)[Symbol.asyncIterator]();
+  await nextEvent(it);
+  const callAbort = new AbortController();
+  callAbort.abort();
+  await assert.rejects(client.revive(undefined, { signal: callAbort.signal }), (e: unknown) => e instanceof Error && e.name === 'AbortError');
+  await it.return?.();
+});
