@@ -50,7 +50,7 @@ function wantedResources(d: Demand, remaining: readonly Resource[]): Resource[] 
 }
 
 export function naiveMatch(demands: readonly Demand[], offers: readonly Offer[], hostsInUse?: ReadonlyMap<string, ReadonlySet<string>>): { matches: NaiveMatch[]; unmatched: string[] } {
-  const matches: NaiveMatch[] = offers.map((o) => ({ offer: o, placements: [], remaining: o.resources.slice() }));
+  const matches: NaiveMatch[] = offers.map((o) => ({ offer: o, placements: [], remaining: (o.resources ?? []).slice() }));
   const used = new Map<string, Set<string>>();
   const taken = (g: string, h: string): boolean => (used.get(g)?.has(h) ?? false) || (hostsInUse?.get(g)?.has(h) ?? false);
   const unmatched: string[] = [];

@@ -170,7 +170,7 @@ export function matchDemands(demands: readonly Demand[], offers: readonly Offer[
   const matches: OfferMatch[] = states.map((s) => ({
     offer: s.offer,
     placements: s.placements,
-    remaining: s.placements.length === 0 ? s.offer.resources.slice() : s.remaining(),
+    remaining: s.placements.length === 0 ? (s.offer.resources ?? []).slice() : s.remaining(),
   }));
   const explain = options.explain ?? true;
   return {

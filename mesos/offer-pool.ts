@@ -64,7 +64,7 @@ export class OfferState {
   constructor(offer: Offer) {
     this.offer = offer;
     this.hostname = offer.hostname;
-    this.slotOf = offer.resources.map((r) => makeSlot(r, offer));
+    this.slotOf = (offer.resources ?? []).map((r) => makeSlot(r, offer));
     this.slots = this.slotOf.filter((s): s is Slot => s !== undefined);
     this.allocRole = offer.allocation_info?.role ?? this.slots.find((s) => s.allocRole !== undefined)?.allocRole;
   }
@@ -135,7 +135,7 @@ export class OfferState {
   /** The offer's resources minus everything placed, in the offer's order and shape; emptied resources are dropped. */
   remaining(): Resource[] {
     const out: Resource[] = [];
-    this.offer.resources.forEach((r, i) => {
+    (this.offer.resources ?? []).forEach((r, i) => {
       const s = this.slotOf[i];
       if (s === undefined || s.amount === s.initial) out.push(r);
       else if (s.amount > 0) out.push(s.dim === PORTS ? { ...r, ranges: { range: toRangeObjects(s.ranges) } } : { ...r, scalar: { value: s.amount / 1000 } });

@@ -5,7 +5,7 @@ import { addResources, containsResources, normalizeResources, rangesOf, subtract
 import type { Offer, Resource } from '../../../mesos/resource-types.js';
 import { naiveMatch } from '../../../bench/naive-matcher.js';
 import { makeOffer, scalar } from './offer-fixtures.js';
-import { transcriptOffers } from './transcript-offers.js';
+import { resourcesOf, transcriptOffers } from './transcript-offers.js';
 
 const demand = (id: string, cpus: number, mem: number, more: Partial<Demand> & { ports?: number; disk?: number; gpus?: number } = {}): Demand => {
   const { ports, disk, gpus, ...rest } = more;
@@ -36,10 +36,10 @@ function assertConserved(result: MatchResult): void {
   for (const m of result.matches) {
     let used = m.remaining;
     for (const p of m.placements) {
-      assert.ok(containsResources(m.offer.resources, p.resources));
+      assert.ok(containsResources(resourcesOf(m.offer), p.resources));
       used = addResources(used, p.resources);
     }
-    assert.deepEqual(canon(used), canon(m.offer.resources));
+    assert.deepEqual(canon(used), canon(resourcesOf(m.offer)));
   }
 }
 
@@ -51,7 +51,7 @@ test('packs several demands into one real offer; the remainder equals the next r
   const [m] = result.matches;
   assert.ok(m);
   assert.deepEqual(m.placements.map((p) => p.demandId), ['a1', 'a2', 'a3']);
-  assert.deepEqual(m.remaining, next.resources);
+  assert.deepEqual(m.remaining, resourcesOf(next));
   // Each task's resources carry the offer's role and allocation_info, as Mesos expects them back.
   assert.deepEqual(m.placements[0]?.resources, [
     { name: 'cpus', type: 'SCALAR', scalar: { value: 0.1 }, role: '*', allocation_info: { role: '*' } },
@@ -280,8 +280,9 @@ test('randomized: same placements as the naive matcher built on the generic arit
           attributes: { rack: pick(['r1', 'r2', 'r3']) },
         }),
       );
-      const first = offers[i]?.resources[0];
-      if (first && rand() < 0.3) offers[i]?.resources.push({ ...first, ranges: { range: [{ begin: 40000, end: 40002 }] } });
+      const rs = offers[i]?.resources ?? [];
+      const first = rs[0];
+      if (first && rand() < 0.3) rs.push({ ...first, ranges: { range: [{ begin: 40000, end: 40002 }] } });
     }
     const demands: Demand[] = [];
     for (let i = 0; i < 60; i++) {
@@ -307,7 +308,7 @@ test('randomized: same placements as the naive matcher built on the generic arit
     );
     fast.matches.forEach((m, i) => {
       assert.deepEqual(canon(m.remaining), canon(naive.matches[i]?.remaining ?? []), `seed ${seed}: remainder of offer ${i}`);
-      for (const p of m.placements) subtractResources(m.offer.resources, p.resources);
+      for (const p of m.placements) subtractResources(resourcesOf(m.offer), p.resources);
     });
     assertConserved(fast);
     assert.deepEqual(fast.unmatched.map((u) => u.demandId), naive.unmatched);

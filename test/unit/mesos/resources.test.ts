@@ -14,7 +14,7 @@ import {
 import { InvalidResourceError, isAllocatableTo, reservationRole } from '../../../mesos/resource-identity.js';
 import { coalesce, containsRanges, lowestRanges, subtractRanges } from '../../../mesos/ranges.js';
 import type { Resource } from '../../../mesos/resource-types.js';
-import { transcriptOffers } from './transcript-offers.js';
+import { resourcesOf, transcriptOffers } from './transcript-offers.js';
 
 const cpus = (value: number, extra: Partial<Resource> = {}): Resource => ({ name: 'cpus', type: 'SCALAR', scalar: { value }, ...extra });
 const mem = (value: number, extra: Partial<Resource> = {}): Resource => ({ name: 'mem', type: 'SCALAR', scalar: { value }, ...extra });
@@ -143,16 +143,17 @@ test('real offers from the transcripts: three resource formats, arithmetic over 
   const offers = transcriptOffers('01-subscribe.json');
   assert.equal(offers.length, 3);
   for (const o of offers) {
-    assert.equal(sumScalar(o.resources, 'cpus'), 2);
-    assert.equal(sumScalar(o.resources, 'mem'), 1024);
-    assert.equal(rangesTotal(o.resources, 'ports'), 1001);
-    assert.deepEqual(normalizeResources(o.resources), o.resources, 'offers are already normalized');
+    const rs = resourcesOf(o);
+    assert.equal(sumScalar(rs, 'cpus'), 2);
+    assert.equal(sumScalar(rs, 'mem'), 1024);
+    assert.equal(rangesTotal(rs, 'ports'), 1001);
+    assert.deepEqual(normalizeResources(rs), rs, 'offers are already normalized');
   }
   // The 06 recording: each task took cpus 0.1 / mem 32 off a 2-cpu offer; three of them leave 1.7 / 928.
   const [first, second] = transcriptOffers('06-multi-launch.json');
   assert.ok(first && second);
-  const task = first.resources.filter((r) => r.name === 'cpus' || r.name === 'mem').map((r) => (r.name === 'cpus' ? { ...r, scalar: { value: 0.1 } } : { ...r, scalar: { value: 32 } }));
-  const left = subtractResources(first.resources, [...task, ...task, ...task]);
+  const task = resourcesOf(first).filter((r) => r.name === 'cpus' || r.name === 'mem').map((r) => (r.name === 'cpus' ? { ...r, scalar: { value: 0.1 } } : { ...r, scalar: { value: 32 } }));
+  const left = subtractResources(resourcesOf(first), [...task, ...task, ...task]);
   assert.equal(sumScalar(left, 'cpus'), 1.7);
-  assert.deepEqual(left, second.resources);
+  assert.deepEqual(left, resourcesOf(second));
 });
