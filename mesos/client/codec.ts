@@ -1,32 +1,19 @@
-// INTERIM: minimal local protocol types until mesos/schemas/index.ts lands.
-// This is the only file of the client that touches the schemas; it turns a
-// RecordIO record into a typed Event (or says precisely why it could not)
-// and a Call into the JSON text Mesos expects.
-import { parseMesosJson, stringifyMesosJson } from '../json.js';
+// Between the wire and the schemas: a RecordIO record becomes a typed Event
+// (or a precise account of why it could not), a Call is validated before it
+// is sent, so a mistake of ours fails here with a field path instead of as a
+// 400 from the master.
+import { parseMesosJson, safeParseCall, safeParseEvent, stringifyMesosJson } from '../schemas/index.js';
+import type { CallInput, ErrorEvent, Event, FrameworkID, SubscribedEvent } from '../schemas/index.js';
+import { InvalidCallError } from './errors.js';
 
-type Loose = { [k: string]: unknown };
-type Id = { value: string } & Loose;
-export type FrameworkID = Id;
-export type AgentID = Id;
-export type TaskID = Id;
-export type OfferID = Id;
-export type ExecutorID = Id;
-export type OperationID = Id;
-export type FrameworkInfo = { user: string; name: string; id?: FrameworkID | undefined } & Loose;
-export type TaskStatus = { task_id: TaskID; state: string; agent_id?: AgentID | undefined; uuid?: string | undefined } & Loose;
-export type OperationStatus = { operation_id?: OperationID | undefined; state: string; uuid?: { value: string } | undefined; agent_id?: AgentID | undefined } & Loose;
-export type Filters = { refuse_seconds?: number | undefined } & Loose;
-export type Operation = { type: string } & Loose;
-export type KillPolicy = Loose;
-export type OfferConstraints = Loose;
-export type Request = Loose;
-export type MasterInfo = { id: string; port?: number | bigint; hostname?: string | undefined } & Loose;
-export type Call = { type: string; framework_id?: FrameworkID | undefined } & Loose;
-export type Event = { type: string } & Loose;
-export type SubscribedEvent = { type: 'SUBSCRIBED'; subscribed: { framework_id: FrameworkID; heartbeat_interval_seconds?: number; master_info?: MasterInfo } } & Loose;
-export type ErrorEvent = { type: 'ERROR'; error: { message: string } } & Loose;
+/** A call as the client methods take it: framework_id may be left out (the client fills it in). */
+export type CallWithoutFrameworkId<T = CallInput> = T extends unknown
+  ? { [K in keyof T as K extends 'framework_id' ? never : K]: T[K] } & { framework_id?: FrameworkID }
+  : never;
 
-export type DecodedEvent = { ok: true; event: Event } | { ok: false; stage: 'utf8' | 'json' | 'schema'; message: string; path?: string | undefined };
+export type DecodedEvent =
+  | { ok: true; event: Event }
+  | { ok: false; stage: 'utf8' | 'json' | 'schema'; message: string; /** Field paths of a schema failure. */ paths?: readonly string[] };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -43,10 +30,9 @@ export function decodeEventRecord(record: Uint8Array): DecodedEvent {
   } catch (err) {
     return { ok: false, stage: 'json', message: err instanceof Error ? err.message : String(err) };
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, stage: 'schema', message: 'expected an object', path: '' };
-  const type = (value as Loose).type;
-  if (typeof type !== 'string') return { ok: false, stage: 'schema', message: 'expected a string', path: 'type' };
-  return { ok: true, event: value as Event };
+  const parsed = safeParseEvent(value);
+  if (!parsed.success) return { ok: false, stage: 'schema', message: parsed.error.message, paths: parsed.error.paths };
+  return { ok: true, event: parsed.data };
 }
 
 export function isSubscribed(event: Event): event is SubscribedEvent {
@@ -61,6 +47,11 @@ export function errorMessage(event: ErrorEvent): string {
   return event.error.message;
 }
 
-export function encodeCall(call: Call): string {
+/** Validates the call against the schemas and serializes it (bigints kept exact). */
+export function encodeCall(call: CallInput): string {
+  const parsed = safeParseCall(call);
+  if (!parsed.success) throw new InvalidCallError(`${call.type}: ${parsed.error.message}`, call.type, { cause: parsed.error });
+  // The caller's object is sent, not the parsed one: parsing normalises
+  // values (numeric strings, bigints) that Mesos reads just as well as given.
   return stringifyMesosJson(call);
 }

@@ -5,23 +5,19 @@ import type { Agent } from 'undici';
 import type { SchedulerClientConfig, SchedulerClientOptions } from './config.js';
 import { compileConfig } from './config.js';
 import type {
-  AgentID,
-  Call,
-  ExecutorID,
+  CallInput,
+  CallRequest,
   Filters,
   FrameworkInfo,
   KillPolicy,
   MasterInfo,
   OfferConstraints,
-  OfferID,
   Operation,
-  OperationID,
   OperationStatus,
-  Request,
   SubscribedEvent,
-  TaskID,
   TaskStatus,
-} from './codec.js';
+} from '../schemas/index.js';
+import type { CallWithoutFrameworkId } from './codec.js';
 import { encodeCall } from './codec.js';
 import { createDispatcher, headerValue, postToLeader, readText } from './http.js';
 import type { MesosResponse } from './http.js';
@@ -113,7 +109,7 @@ export class SchedulerClient {
   subscribe(frameworkInfo: FrameworkInfo, options: SubscribeOptions = {}): Subscription {
     if (this.active && !this.active.closed) throw new SubscriptionActiveError();
     const id = frameworkInfo.id?.value;
-    const call: Call = {
+    const call: CallInput = {
       type: 'SUBSCRIBE',
       ...(id ? { framework_id: { value: id } } : {}),
       subscribe: {
@@ -161,12 +157,12 @@ export class SchedulerClient {
    * filling in framework_id. Resolves on 202 (200 for UPDATE_FRAMEWORK);
    * any other answer is a MesosHttpError subclass with the master's text.
    */
-  async call(call: Call, options: CallOptions = {}): Promise<void> {
+  async call(call: CallWithoutFrameworkId, options: CallOptions = {}): Promise<void> {
     const { streamId, leaderUrl, frameworkId } = this.state;
     if (streamId === undefined || leaderUrl === undefined) throw new NotSubscribedError(call.type);
     const fid = call.framework_id?.value ?? frameworkId;
     if (fid === undefined) throw new NotSubscribedError(call.type);
-    const full: Call = { ...call, framework_id: { value: fid } };
+    const full = { ...call, framework_id: { value: fid } } as CallInput;
     let res: MesosResponse;
     try {
       // Only the leader holding our stream can take the call: no walk over the other masters.
@@ -312,7 +308,7 @@ export class SchedulerClient {
     return this.call({ type: 'MESSAGE', message: { agent_id: toId(agentId), executor_id: toId(executorId), data: dataBase64 } }, options);
   }
 
-  request(requests: Request[], options: CallOptions = {}): Promise<void> {
+  request(requests: NonNullable<CallRequest['requests']>, options: CallOptions = {}): Promise<void> {
     return this.call({ type: 'REQUEST', request: { requests } }, options);
   }
 
@@ -349,4 +345,3 @@ export class SchedulerClient {
   }
 }
 
-export type { OperationID, OfferID, TaskID, AgentID, ExecutorID };

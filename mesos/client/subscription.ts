@@ -5,7 +5,7 @@
 // caller can act on (resubscribe, give up).
 import type { Agent } from 'undici';
 import type { SchedulerClientConfig } from './config.js';
-import type { Event, SubscribedEvent } from './codec.js';
+import type { Event, SubscribedEvent } from '../schemas/index.js';
 import { decodeEventRecord, errorMessage, isError, isSubscribed } from './codec.js';
 import { createDispatcher, headerValue, postToLeader, readText } from './http.js';
 import type { MesosResponse } from './http.js';
@@ -138,7 +138,7 @@ async function* run(p: SubscriptionParams, closeSignal: AbortSignal): AsyncGener
               firstBytes: Buffer.from(record.data.subarray(0, LOGGED_RECORD_PREFIX)).toString('utf8'),
               stage: decoded.stage,
               error: decoded.message,
-              path: decoded.path,
+              paths: decoded.paths,
             });
             continue;
           }

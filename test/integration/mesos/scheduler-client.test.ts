@@ -26,6 +26,8 @@ import type { SchedulerClientOptions } from '../../../mesos/client/index.js';
 import { RecordIOTruncatedError, encodeRecord } from '../../../mesos/recordio.js';
 import { FakeMaster } from '../../support/fake-master.js';
 import type { FakeMasterOptions } from '../../support/fake-master.js';
+import { isKnownEvent } from '../../../mesos/schemas/index.js';
+import type { Event, Operation, TaskStatus } from '../../../mesos/schemas/index.js';
 
 const frameworkInfo = { user: 'root', name: 'scheduler-client-test', roles: ['*'], capabilities: [{ type: 'MULTI_ROLE' }], failover_timeout: 60 };
 
@@ -63,10 +65,10 @@ function newClient(options: SchedulerClientOptions): SchedulerClient {
   return c;
 }
 
-async function nextEvent(it: AsyncIterator<{ type: string }>): Promise<{ type: string } & Record<string, unknown>> {
+async function nextEvent(it: AsyncIterator<Event>): Promise<Event> {
   const r = await it.next();
   assert.equal(r.done, false, 'the stream ended');
-  return r.value as { type: string } & Record<string, unknown>;
+  return r.value as Event;
 }
 
 test('SUBSCRIBE: typed SUBSCRIBED/HEARTBEAT/OFFERS, exact headers, client state; later calls carry stream id and framework id', async () => {
@@ -80,10 +82,13 @@ test('SUBSCRIBE: typed SUBSCRIBED/HEARTBEAT/OFFERS, exact headers, client state;
   const heartbeat = await nextEvent(it);
   assert.equal(heartbeat.type, 'HEARTBEAT');
   const offers = await nextEvent(it);
-  assert.equal(offers.type, 'OFFERS');
-  const offer = (offers as unknown as { offers: { offers: Array<{ id: { value: string }; resources: unknown[] }> } }).offers.offers[0];
+  assert.ok(isKnownEvent(offers) && offers.type === 'OFFERS');
+  const offer = offers.offers.offers?.[0];
   assert.ok(offer);
-  assert.equal(offer.resources.length, 4);
+  assert.equal(offer.resources?.length, 4);
+  assert.equal(offer.resources?.find((r) => r.name === 'cpus')?.scalar?.value, 2);
+  assert.ok(isKnownEvent(subscribed) && subscribed.type === 'SUBSCRIBED');
+  assert.equal(subscribed.subscribed.heartbeat_interval_seconds, 15);
 
   const stream = await master.waitForStream();
   assert.equal(client.frameworkId, master.frameworkId);
@@ -123,7 +128,7 @@ test('one method per call type builds the documented bodies; UPDATE_FRAMEWORK ex
   const it = client.subscribe(frameworkInfo)[Symbol.asyncIterator]();
   await nextEvent(it);
   const fid = { value: master.frameworkId };
-  const launch = { type: 'LAUNCH', launch: { task_infos: [] } };
+  const launch: Operation = { type: 'LAUNCH', launch: { task_infos: [] } };
 
   await client.accept(['o1'], [launch], { refuse_seconds: 1 });
   await client.revive(['*']);
@@ -176,7 +181,7 @@ test('acknowledge(): echoes the uuid of agent updates; sends nothing for updates
   const it = client.subscribe(frameworkInfo)[Symbol.asyncIterator]();
   await nextEvent(it);
   const before = master.requests.length;
-  const masterUpdate = {
+  const masterUpdate: TaskStatus = {
     task_id: { value: 'x' },
     state: 'TASK_LOST',
     message: 'Reconciliation: Task is unknown',
@@ -191,7 +196,7 @@ test('acknowledge(): echoes the uuid of agent updates; sends nothing for updates
   assert.deepEqual(master.calls('ACKNOWLEDGE'), []);
   assert.ok(logger.records.some((r) => r.level === 'debug' && /without uuid/.test(r.msg) && r.taskId === 'x'));
 
-  const agentUpdate = { task_id: { value: 'hello' }, state: 'TASK_RUNNING', source: 'SOURCE_EXECUTOR', agent_id: { value: 'S0' }, uuid: 'aHHL9JO5QKSVKEcazRNthQ==' };
+  const agentUpdate: TaskStatus = { task_id: { value: 'hello' }, state: 'TASK_RUNNING', source: 'SOURCE_EXECUTOR', agent_id: { value: 'S0' }, uuid: 'aHHL9JO5QKSVKEcazRNthQ==' };
   assert.equal(await client.acknowledge(agentUpdate), true);
   const [ack] = master.calls('ACKNOWLEDGE');
   assert.deepEqual(ack?.json, {
@@ -452,7 +457,8 @@ test('a malformed record in the middle is logged with context and skipped; later
     onSubscribe: ({ stream, master: m }) => {
       m.writeOpening(stream);
       stream.writeEvent('{"type":"UPDATE","update":'); // bad JSON
-      stream.writeEvent('["not","an","event"]'); // not an event
+      stream.writeEvent('{"type":"UPDATE","update":{"status":{"state":"TASK_RUNNING","uuid":"aHHL9JO5QKSVKEcazRNthQ=="}}}'); // no task_id
+      stream.writeEvent('{"type":"RESCIND","rescind":{"offer_id":{"value":"O1"}}}');
       stream.writeEvent('{"type":"HEARTBEAT"}');
       stream.end();
     },
@@ -466,17 +472,21 @@ test('a malformed record in the middle is logged with context and skipped; later
     })(),
     StreamClosedError,
   );
-  assert.deepEqual(seen, ['SUBSCRIBED', 'HEARTBEAT', 'OFFERS', 'HEARTBEAT']);
+  assert.deepEqual(seen, ['SUBSCRIBED', 'HEARTBEAT', 'OFFERS', 'RESCIND', 'HEARTBEAT']);
   const skipped = logger.records.filter((r) => r.msg === 'skipping malformed event record');
   assert.equal(skipped.length, 2);
-  const [bad, notEvent] = skipped;
+  const [bad, invalid] = skipped;
   assert.equal(bad?.level, 'warn');
   assert.equal(bad?.stage, 'json');
   assert.equal(bad?.recordLength, 26);
   assert.equal(bad?.firstBytes, '{"type":"UPDATE","update":');
   assert.equal(typeof bad?.recordOffset, 'number');
-  assert.equal(notEvent?.stage, 'schema');
-  assert.ok((notEvent?.recordOffset as number) > (bad?.recordOffset as number));
+  assert.equal(bad?.frameworkId, master.frameworkId);
+  assert.equal(invalid?.stage, 'schema');
+  assert.deepEqual(invalid?.paths, ['update.status.task_id']);
+  assert.match(String(invalid?.error), /update\.status\.task_id/);
+  // Offsets are stream offsets: the second bad record starts right after the first (26 bytes + "26\n").
+  assert.equal(invalid?.recordOffset, (bad?.recordOffset as number) + 29);
 });
 
 test('the first master refuses connections: the next one in the list is used', async () => {
