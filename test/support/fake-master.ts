@@ -6,6 +6,7 @@
 // is written as its own chunk, like libprocess does.
 import { createServer } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { RecordIODecoder, encodeRecord, recordToText } from '../../mesos/recordio.js';
@@ -58,6 +59,8 @@ export interface FakeMasterOptions {
    * master's framework id and heartbeat interval, then heartbeats.
    */
   onSubscribe?: (ctx: SubscribeContext) => void | Promise<void>;
+  /** Serve HTTPS with this key and certificate (PEM). */
+  tls?: { key: string; cert: string };
 }
 
 const STATUS_TEXT: Record<number, string> = {
@@ -173,7 +176,9 @@ export class FakeMaster {
   private constructor(options: FakeMasterOptions) {
     this.options = options;
     this.heartbeatIntervalSeconds = options.heartbeatIntervalSeconds ?? 15;
-    this.server = createServer((socket) => this.accept(socket));
+    this.server = options.tls
+      ? createTlsServer({ key: options.tls.key, cert: options.tls.cert }, (socket) => this.accept(socket))
+      : createServer((socket) => this.accept(socket));
   }
 
   static async start(options: FakeMasterOptions = {}): Promise<FakeMaster> {
@@ -187,7 +192,7 @@ export class FakeMaster {
   }
 
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `${this.options.tls ? 'https' : 'http'}://127.0.0.1:${this.port}`;
   }
 
   /** The scheduler calls received (SUBSCRIBE included), by type. */

@@ -1,6 +1,9 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { createMemoryLogger } from '../../../common/logger.js';
@@ -8,6 +11,7 @@ import {
   SchedulerClient,
   FrameworkErrorEventError,
   HeartbeatTimeoutError,
+  InvalidCallError,
   MastersUnreachableError,
   MesosBadRequestError,
   MesosConnectionError,
@@ -20,6 +24,7 @@ import {
   StreamClosedError,
   StreamConnectionError,
   SubscribeRefusedError,
+  SchedulerClientConfigError,
   resolveLocation,
 } from '../../../mesos/client/index.js';
 import type { SchedulerClientOptions } from '../../../mesos/client/index.js';
@@ -545,4 +550,77 @@ test('aborting the signal ends the iteration without error and closes the connec
   callAbort.abort();
   await assert.rejects(client.revive(undefined, { signal: callAbort.signal }), (e: unknown) => e instanceof Error && e.name === 'AbortError');
   await it.return?.();
+});
+
+test('events are parsed losslessly: 64-bit nanoseconds stay exact (bigint)', async () => {
+  const master = await startMaster({
+    heartbeats: false,
+    onSubscribe: ({ stream, master: m }) => {
+      m.writeOpening(stream);
+      stream.writeEvent(
+        '{"type":"UPDATE","update":{"status":{"task_id":{"value":"t"},"state":"TASK_UNREACHABLE","source":"SOURCE_MASTER","reason":"REASON_RECONCILIATION","timestamp":1795532473.685204,"unreachable_time":{"nanoseconds":1795532473685203968}}}}',
+      );
+    },
+  });
+  const client = newClient({ masters: [master.url] });
+  for await (const ev of client.subscribe(frameworkInfo)) {
+    if (!isKnownEvent(ev) || ev.type !== 'UPDATE') continue;
+    assert.equal(ev.update.status.unreachable_time?.nanoseconds, 1795532473685203968n);
+    assert.equal(ev.update.status.timestamp, 1795532473.685204);
+    break;
+  }
+});
+
+test('an invalid call fails locally with the field path and sends nothing', async () => {
+  const master = await startMaster();
+  const client = newClient({ masters: [master.url] });
+  const it = client.subscribe(frameworkInfo)[Symbol.asyncIterator]();
+  await nextEvent(it);
+  const before = master.requests.length;
+  const status: TaskStatus = { task_id: { value: 't' }, state: 'TASK_RUNNING', agent_id: { value: 'a' }, uuid: 'bm90LWEtdXVpZA==' };
+  await assert.rejects(client.acknowledge(status), (e: unknown) => e instanceof InvalidCallError && e.callType === 'ACKNOWLEDGE' && /acknowledge\.uuid/.test(e.message));
+  assert.equal(master.requests.length, before);
+  await it.return?.();
+});
+
+test('TLS with a custom CA; an untrusted certificate fails the connection', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'mesoflow-tls-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'],
+    { stdio: 'ignore' },
+  );
+  const key = readFileSync(join(dir, 'key.pem'), 'utf8');
+  const cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
+  const leader = await startMaster({ tls: { key, cert } });
+  const follower = await startMaster({ tls: { key, cert } });
+  follower.mode = { kind: 'redirect', location: `//127.0.0.1:${leader.port}/api/v1/scheduler` };
+
+  const client = newClient({ masters: [follower.url], tls: { ca: cert } });
+  const it = client.subscribe(frameworkInfo)[Symbol.asyncIterator]();
+  assert.equal((await nextEvent(it)).type, 'SUBSCRIBED');
+  // The protocol-relative Location kept https.
+  assert.equal(client.leaderUrl, `https://127.0.0.1:${leader.port}`);
+  await client.revive();
+  assert.deepEqual(leader.requests.map((r) => r.callType), ['SUBSCRIBE', 'REVIVE']);
+  await it.return?.();
+
+  const untrusting = newClient({ masters: [leader.url] });
+  await assert.rejects(
+    untrusting.subscribe(frameworkInfo)[Symbol.asyncIterator]().next(),
+    (e: unknown) => e instanceof MastersUnreachableError && /certificate/i.test(e.message),
+  );
+});
+
+test('options are validated once, with the offending field named', () => {
+  assert.throws(() => new SchedulerClient({ masters: [] }), (e: unknown) => e instanceof SchedulerClientConfigError && /masters/.test(e.message));
+  assert.throws(() => new SchedulerClient({ masters: ['ftp://x:5050'] }), SchedulerClientConfigError);
+  assert.throws(() => new SchedulerClient({ masters: ['http://m:5050'], principal: 'p' }), /principal and secret/);
+  const c = new SchedulerClient({ masters: ['http://m1:5050/', 'https://m2:5050/api/v1/scheduler'] });
+  clients.push(c);
+  assert.deepEqual(c.config.masters, ['http://m1:5050', 'https://m2:5050']);
+  assert.equal(c.config.requestTimeoutMs, 75_000);
+  assert.equal(c.config.heartbeatMissLimit, 5);
+  assert.deepEqual(c.config.noLeaderRetry, { initialMs: 500, maxMs: 15_000, maxAttempts: 10 });
 });
