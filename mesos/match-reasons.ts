@@ -36,6 +36,26 @@ interface RoleSummary {
   offeredToOthers: string[];
 }
 
+interface MemoEntry {
+  group: number;
+  need: Float64Array;
+  reasons: Unmatched['reasons'];
+}
+
+function needsHash(group: number, need: Float64Array): number {
+  let h = group | 0;
+  for (let d = 0; d < 5; d++) h = (Math.imul(h, 0x01000193) ^ ((need[d] as number) | 0)) | 0;
+  return h;
+}
+
+function findEntry(bucket: readonly MemoEntry[], group: number, need: Float64Array): Unmatched['reasons'] | undefined {
+  for (const e of bucket) {
+    const n = e.need;
+    if (e.group === group && n[0] === need[0] && n[1] === need[1] && n[2] === need[2] && n[3] === need[3] && n[4] === need[4]) return e.reasons;
+  }
+  return undefined;
+}
+
 /** How many values in the ascending array are below x. */
 function countBelow(sorted: Float64Array, x: number): number {
   let lo = 0;
@@ -48,12 +68,20 @@ function countBelow(sorted: Float64Array, x: number): number {
   return lo;
 }
 
+/**
+ * `groups[k]` is a number equal for demands of the same role and constraints
+ * as `demands[unmatched[k]]`; demands equal in that and in size share one
+ * (read-only) reasons array, so a long queue of similar jobs is explained
+ * with few allocations.
+ */
 export function explainUnmatched(
   demands: readonly Demand[],
   unmatched: readonly number[],
+  groups: readonly number[],
   states: readonly OfferState[],
   hostTaken: (group: string, host: string) => boolean,
 ): Unmatched[] {
+  const memo = new Map<number, MemoEntry[]>();
   const summaries = new Map<string | undefined, RoleSummary>();
   const constraintFailures = new Map<string, number>();
   const need = new Float64Array(5);
@@ -85,8 +113,18 @@ export function explainUnmatched(
   };
 
   const out: Unmatched[] = [];
-  for (const di of unmatched) {
-    const demand = demands[di] as Demand;
+  for (let k = 0; k < unmatched.length; k++) {
+    const demand = demands[unmatched[k] as number] as Demand;
+    demandNeeds(demand.resources, need);
+    const group = groups[k] as number;
+    const hash = needsHash(group, need);
+    let bucket = memo.get(hash);
+    if (bucket === undefined) memo.set(hash, (bucket = []));
+    const known = findEntry(bucket, group, need);
+    if (known !== undefined) {
+      out.push({ demandId: demand.id, reasons: known });
+      continue;
+    }
     const s = summary(demand.role);
     const reasons: Unmatched['reasons'] = [];
     if (demand.role !== undefined && s.roleFailures > 0) {
@@ -106,7 +144,6 @@ export function explainUnmatched(
       }
       if (failed > 0) reasons.push({ reason: { kind: 'constraint', constraint: c, detail: constraintDetail(c) }, offers: failed });
     }
-    demandNeeds(demand.resources, need);
     for (let d = 0; d < 5; d++) {
       const wanted = need[d] as number;
       if (wanted <= 0) continue;
@@ -125,6 +162,7 @@ export function explainUnmatched(
       });
     }
     reasons.sort((a, b) => b.offers - a.offers);
+    bucket.push({ group, need: Float64Array.from(need), reasons });
     out.push({ demandId: demand.id, reasons });
   }
   return out;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { matchDemands, type Demand, type MatchResult, type NoFitReason } from '../../../mesos/matching.js';
 import { addResources, containsResources, normalizeResources, rangesOf, subtractResources, sumScalar } from '../../../mesos/resources.js';
 import type { Offer, Resource } from '../../../mesos/resource-types.js';
-import { naiveMatch } from '../../../bench/naive-matcher.js';
+import { naiveMatch } from '../../../bench/lib/naive-matcher.js';
 import { makeOffer, scalar } from './offer-fixtures.js';
 import { resourcesOf, transcriptOffers } from './transcript-offers.js';
 

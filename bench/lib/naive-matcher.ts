@@ -5,10 +5,10 @@
 // Limited to what a reference needs: demands without a role, offers whose
 // resources are all usable (unreserved, one allocation role).
 
-import type { Offer, Resource } from '../mesos/resource-types.js';
-import type { Demand } from '../mesos/demand.js';
-import { offerSatisfies, uniqueGroup } from '../mesos/constraints.js';
-import { containsResources, rangesOf, subtractResources } from '../mesos/resources.js';
+import type { Offer, Resource } from '../../mesos/resource-types.js';
+import type { Demand } from '../../mesos/demand.js';
+import { offerSatisfies, uniqueGroup } from '../../mesos/constraints.js';
+import { containsResources, rangesOf, subtractResources } from '../../mesos/resources.js';
 
 export interface NaiveMatch {
   offer: Offer;
