@@ -27,6 +27,34 @@ function describeIssue(issue: SchemaIssue): string {
   return issue.message;
 }
 
+const idKeys = new Set(['framework_id', 'task_id', 'agent_id', 'executor_id', 'offer_id', 'operation_id']);
+
+/**
+ * The ids a (possibly malformed) message names, found where Mesos puts them
+ * (`update.status.task_id`, `kill.agent_id`, ...): enough to tell which task
+ * or framework a rejected message was about. Only the first of each kind.
+ */
+export function idsIn(input: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  const visit = (v: unknown, depth: number): void => {
+    if (depth > 3 || v === null || typeof v !== 'object' || Array.isArray(v)) return;
+    for (const [k, child] of Object.entries(v)) {
+      if (k in out) continue;
+      if (idKeys.has(k) && typeof child === 'object' && child !== null && typeof (child as { value?: unknown }).value === 'string') {
+        out[k] = (child as { value: string }).value;
+      } else if (k === 'uuid' && typeof child === 'string') {
+        out[k] = child;
+      } else {
+        visit(child, depth + 1);
+      }
+    }
+  };
+  visit(input, 0);
+  return out;
+}
+
+const MAX_LISTED = 10;
+
 /** One issue per line of the message: `<path>: <problem>`; the path is `(root)` for the message itself. */
 export class MesosSchemaError extends Error {
   override readonly name = 'MesosSchemaError';
@@ -36,9 +64,16 @@ export class MesosSchemaError extends Error {
     /** What was being parsed, e.g. `scheduler Call`, `scheduler Event UPDATE`. */
     readonly what: string,
     readonly issues: readonly SchemaIssue[],
+    /** Ids the rejected message named (see idsIn), e.g. `{task_id, agent_id, uuid}` of a bad UPDATE. */
+    readonly ids: Readonly<Record<string, string>> = {},
   ) {
-    const lines = issues.map((i) => `${formatIssuePath(i.path) || '(root)'}: ${describeIssue(i)}`);
-    super(`Invalid ${what}: ${lines.join('; ')}`);
+    // Bounded, so one message with a thousand bad resources cannot flood a log line.
+    const lines = issues.slice(0, MAX_LISTED).map((i) => `${formatIssuePath(i.path) || '(root)'}: ${describeIssue(i)}`);
+    if (issues.length > MAX_LISTED) lines.push(`... and ${issues.length - MAX_LISTED} more`);
+    const idText = Object.entries(ids)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ');
+    super(`Invalid ${what}${idText ? ` (${idText})` : ''}: ${lines.join('; ')}`);
     this.paths = [...new Set(issues.map((i) => formatIssuePath(i.path)))];
   }
 }
@@ -85,7 +120,7 @@ export function stripNulls(value: unknown): unknown {
 export function safeParseMesos<S extends z.ZodType>(schema: S, input: unknown, what: string): MesosParseResult<z.output<S>> {
   const r = schema.safeParse(stripNulls(input));
   if (r.success) return { success: true, data: r.data };
-  return { success: false, error: new MesosSchemaError(what, r.error.issues) };
+  return { success: false, error: new MesosSchemaError(what, r.error.issues, idsIn(input)) };
 }
 
 export function parseMesos<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {

@@ -129,6 +129,12 @@ test('a malformed UPDATE is an error with a path, never a crash and never an unk
     rejects(() => parseEvent(ev), path);
   }
   rejects(() => parseEvent({ type: 'UPDATE' }), 'update');
+  // The error says which task the bad update was about.
+  const ev = runningUpdate() as { update: { status: Record<string, unknown> } };
+  ev.update.status.state = 'TASK_EXPLODED';
+  const err = rejects(() => parseEvent(ev), 'update.status.state');
+  assert.deepEqual(err.ids, { task_id: 't1', agent_id: aid.value, executor_id: 't1', uuid: '/X8EoHIASK+k046lC32mNw==' });
+  assert.match(err.message, /^Invalid scheduler Event UPDATE \(task_id=t1, agent_id=eab525ee-5e1f-45be-bf32-1db6aa37e62d-S0, executor_id=t1, uuid=\/X8EoHIASK\+k046lC32mNw==\): update\.status\.state: /);
   rejects(() => parseEvent({ type: 'UPDATE', update: null }), 'update');
 });
 
@@ -160,6 +166,15 @@ test('random damage to an UPDATE never throws anything but MesosSchemaError', ()
       assert.ok(r.error.paths.length > 0);
     }
   }
+});
+
+test('the error message lists at most 10 problems', () => {
+  const resources = Array.from({ length: 50 }, () => ({ name: 'cpus', type: 'FOO' }));
+  const err = rejects(() => parseCall(accept(resources)), 'accept.operations[0].launch.task_infos[0].resources[0].type');
+  assert.ok(err.paths.includes('accept.operations[0].launch.task_infos[0].resources[49].type'));
+  assert.equal(err.issues.length, 50);
+  assert.equal(err.paths.length, 50);
+  assert.match(err.message, /\.\.\. and 40 more$/);
 });
 
 test('unknown event types parse to a generic event that keeps everything', () => {
