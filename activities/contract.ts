@@ -3,7 +3,7 @@
 // Mesos subscription (its stream id) run on the session's task queue, served
 // only by the worker that currently holds the subscription.
 //
-// Types only: workflow code imports this with `import type`.
+// Types and tiny pure helpers only: workflow code imports this.
 import type { JobSpec } from '../workflows/job-spec.js';
 import type { MatchReasonSummary } from '../workflows/progress.js';
 
@@ -33,6 +33,11 @@ export interface TaskUpdateSignal {
   healthy?: boolean;
 }
 export const TASK_UPDATE_SIGNAL = 'taskUpdate';
+export const PROGRESS_QUERY = 'progress';
+
+/** Signal the session activity sends its workflow once Mesos gave it a framework id. */
+export const FRAMEWORK_ID_SIGNAL = 'frameworkSubscribed';
+export const FRAMEWORK_ID_QUERY = 'frameworkId';
 
 export interface EnsureSessionResult {
   frameworkId: string | undefined;
@@ -44,6 +49,8 @@ export interface AwaitOfferRequest {
   attempt: number;
   taskId: string;
   spec: JobSpec;
+  /** Return `waiting` with a summary after this long without a fitting offer. */
+  pollMs: number;
 }
 
 /** Part of one offer held for one job until it launches (or the lease expires). */
@@ -56,9 +63,7 @@ export interface OfferLease {
   resources: unknown[];
 }
 
-export type AwaitOfferResult =
-  | { kind: 'leased'; lease: OfferLease }
-  | { kind: 'timeout'; waiting: MatchReasonSummary };
+export type AwaitOfferResult = { kind: 'leased'; lease: OfferLease } | { kind: 'waiting'; waiting: MatchReasonSummary };
 
 export interface LaunchRequest {
   jobId: string;
@@ -86,13 +91,27 @@ export interface ReconcileRequest {
   agentId?: string;
 }
 
-/** Activities the job workflow calls (implemented by the session host). */
-export interface JobActivities {
+/** Activities served on the general task queue (any worker). */
+export interface GeneralActivities {
   ensureSession(frameworkName: string): Promise<EnsureSessionResult>;
+}
+
+/** Activities served on the session task queue (the worker holding the subscription). */
+export interface SessionActivities {
   awaitOffer(req: AwaitOfferRequest): Promise<AwaitOfferResult>;
   launchTask(req: LaunchRequest): Promise<LaunchResult>;
   killTask(req: KillRequest): Promise<void>;
   reconcileTask(req: ReconcileRequest): Promise<void>;
-  /** Why this job is waiting (offers seen, main reasons); cheap, from the session's summary. */
-  waitingReasons(jobId: string): Promise<MatchReasonSummary | undefined>;
 }
+
+/** Input of the long-running activity that holds the subscription. */
+export interface HoldSessionRequest {
+  frameworkName: string;
+  frameworkId: string | undefined;
+}
+
+export interface SessionHostActivities {
+  holdSession(req: HoldSessionRequest): Promise<void>;
+}
+
+export type JobActivities = GeneralActivities & SessionActivities;

@@ -1,0 +1,43 @@
+// ensureSession: makes sure the singleton session workflow of a framework
+// runs, and tells the job which framework id it has (when known).
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { EnsureSessionResult, GeneralActivities } from './contract.js';
+import { FRAMEWORK_ID_QUERY, sessionTaskQueue, sessionWorkflowId } from './contract.js';
+
+export interface EnsureSessionDeps {
+  client: Client;
+  taskQueue: string;
+  heartbeatTimeoutSeconds: number;
+  knownFrameworkId(frameworkName: string): string | undefined;
+}
+
+/** Starts the session workflow unless it runs already (USE_EXISTING). */
+export async function startSessionWorkflow(deps: EnsureSessionDeps, frameworkName: string): Promise<void> {
+  try {
+    await deps.client.workflow.start('sessionWorkflow', {
+      workflowId: sessionWorkflowId(frameworkName),
+      taskQueue: deps.taskQueue,
+      args: [{ frameworkName, heartbeatTimeoutSeconds: deps.heartbeatTimeoutSeconds }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+}
+
+export function createGeneralActivities(deps: EnsureSessionDeps): GeneralActivities {
+  return {
+    async ensureSession(frameworkName: string): Promise<EnsureSessionResult> {
+      await startSessionWorkflow(deps, frameworkName);
+      let frameworkId = deps.knownFrameworkId(frameworkName);
+      if (frameworkId === undefined) {
+        try {
+          frameworkId = await deps.client.workflow.getHandle(sessionWorkflowId(frameworkName)).query<string | undefined>(FRAMEWORK_ID_QUERY);
+        } catch {
+          // Not answerable yet (first workflow task pending): the id is informational.
+        }
+      }
+      return { frameworkId: frameworkId ?? undefined, taskQueue: sessionTaskQueue(frameworkName) };
+    },
+  };
+}

@@ -1,0 +1,570 @@
+// The framework session: the one live subscription of a framework, in the
+// process that holds it. It re-subscribes (same framework id) after any
+// disconnect, holds offers and matches waiting jobs against them, packs the
+// launches that share an offer into one ACCEPT, declines the rest with a
+// refuse filter, SUPPRESSes when nobody waits and REVIVEs when someone does,
+// routes every status update to its job workflow and acknowledges it only
+// after Temporal accepted the signal, and reconciles after every subscribe
+// and periodically.
+import { hostname as osHostname } from 'node:os';
+import type { Logger } from '../../common/logger.js';
+import { SchedulerClient, MesosHttpError, type SchedulerClientOptions } from '../../mesos/client/index.js';
+import { offerSchema, offerIdSchema, taskStatusSchema, type FrameworkInfo, type TaskStatus } from '../../mesos/schemas/index.js';
+import type { JobSpec } from '../../workflows/job-spec.js';
+import { parseTaskId } from '../../workflows/task-id.js';
+import { endsAttempt } from '../../workflows/task-states.js';
+import type { MatchReasonSummary } from '../../workflows/progress.js';
+import type { AwaitOfferResult, KillRequest, LaunchRequest, LaunchResult, OfferLease, ReconcileRequest, TaskUpdateSignal } from '../contract.js';
+import { buildTaskInfo } from './task-info.js';
+import { demandFromSpec, uniqueGroups } from './demand.js';
+import { matchRound, readyToFlush, summarize, type HeldOffer, type Waiter } from './offer-book.js';
+
+export type SignalOutcome = 'delivered' | 'not-found';
+
+export interface FrameworkSessionOptions {
+  frameworkName: string;
+  frameworkId: string | undefined;
+  client: SchedulerClientOptions;
+  user: string;
+  roles: string[];
+  failoverTimeoutSeconds: number;
+  partitionAware: boolean;
+  /** Refuse filter for declined offers when no job waits. */
+  declineRefuseSeconds: number;
+  /** How long an offer is held for the launches of the jobs leased on it. */
+  leaseTimeoutMs: number;
+  /** Delay before SUPPRESS once nobody waits (avoids flapping between jobs). */
+  suppressDelayMs: number;
+  /** Implicit reconciliation period. */
+  reconcileIntervalMs: number;
+  /** Wait for the master's answer when checking whether a task exists. */
+  probeTimeoutMs: number;
+  logger: Logger;
+  /** Delivers an update to the job workflow; resolves once Temporal accepted it. */
+  signalJob(workflowId: string, update: TaskUpdateSignal): Promise<SignalOutcome>;
+  /** Called (and awaited in the background) whenever Mesos assigned or confirmed the framework id. */
+  onFrameworkId(frameworkId: string): Promise<void>;
+}
+
+interface KnownTask {
+  agentId: string | undefined;
+  hostname: string | undefined;
+  state: string;
+  uniqueGroups: string[];
+}
+
+interface Probe {
+  resolve(status: TaskStatus | undefined): void;
+}
+
+export class SessionClosedError extends Error {
+  constructor(frameworkName: string) {
+    super(`the session of framework ${frameworkName} is not running here any more`);
+    this.name = 'SessionClosedError';
+  }
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+
+export class FrameworkSession {
+  readonly client: SchedulerClient;
+  private readonly opts: FrameworkSessionOptions;
+  private readonly log: Logger;
+  private frameworkIdValue: string | undefined;
+  private readonly offers = new Map<string, HeldOffer>();
+  private readonly waiters = new Map<string, Waiter>();
+  private readonly tasks = new Map<string, KnownTask>();
+  private readonly launchedLeases = new Map<string, LaunchResult>();
+  private readonly probes = new Map<string, Probe[]>();
+  private subscribedWaiters: Array<() => void> = [];
+  private isSubscribed = false;
+  private suppressed = false;
+  private reviveNeeded = true;
+  private reviveTimer: NodeJS.Timeout | undefined;
+  private suppressTimer: NodeJS.Timeout | undefined;
+  private matchScheduled = false;
+  private closed = false;
+  private readonly abort = new AbortController();
+  /** Counters for logs and tests. */
+  readonly stats = { subscribes: 0, accepts: 0, launches: 0, declines: 0, revives: 0, suppresses: 0, updates: 0, acks: 0 };
+
+  constructor(opts: FrameworkSessionOptions) {
+    this.opts = opts;
+    this.log = opts.logger.child({ framework: opts.frameworkName });
+    this.frameworkIdValue = opts.frameworkId;
+    this.client = new SchedulerClient({ ...opts.client, logger: this.log });
+  }
+
+  get frameworkId(): string | undefined {
+    return this.frameworkIdValue;
+  }
+
+  // ---- the subscription loop -------------------------------------------
+
+  /** Runs until `signal` aborts or close(); re-subscribes after every disconnect. */
+  async run(signal: AbortSignal): Promise<void> {
+    const onAbort = () => this.abort.abort();
+    signal.addEventListener('abort', onAbort);
+    let backoffMs = 250;
+    const reconcileTimer = setInterval(() => {
+      if (this.isSubscribed) this.client.reconcile([]).catch((err: unknown) => this.log.warn('periodic reconciliation failed', { err }));
+    }, this.opts.reconcileIntervalMs);
+    try {
+      while (!this.abort.signal.aborted) {
+        try {
+          const sub = this.client.subscribe(this.frameworkInfo(), { signal: this.abort.signal });
+          for await (const event of sub) {
+            if (event.type === 'SUBSCRIBED') backoffMs = 250;
+            this.handleEvent(event);
+          }
+          if (!this.abort.signal.aborted) this.log.warn('event stream ended; re-subscribing');
+        } catch (err) {
+          if (this.abort.signal.aborted) break;
+          this.log.warn('subscription failed; re-subscribing', { err, backoffMs });
+        }
+        this.onDisconnected();
+        const jitter = Math.random() * backoffMs * 0.3;
+        await sleep(backoffMs + jitter, this.abort.signal);
+        backoffMs = Math.min(backoffMs * 2, 10_000);
+      }
+    } finally {
+      clearInterval(reconcileTimer);
+      signal.removeEventListener('abort', onAbort);
+      this.onDisconnected();
+    }
+  }
+
+  /** Stops the loop and fails everything waiting on this session (their activities retry elsewhere). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.abort.abort();
+    clearTimeout(this.reviveTimer);
+    clearTimeout(this.suppressTimer);
+    this.onDisconnected();
+    await this.client.close().catch(() => undefined);
+  }
+
+  private frameworkInfo(): FrameworkInfo {
+    const capabilities = [{ type: 'MULTI_ROLE' }, { type: 'TASK_KILLING_STATE' }];
+    if (this.opts.partitionAware) capabilities.push({ type: 'PARTITION_AWARE' });
+    const info: FrameworkInfo = {
+      user: this.opts.user,
+      name: this.opts.frameworkName,
+      roles: this.opts.roles,
+      failover_timeout: this.opts.failoverTimeoutSeconds,
+      checkpoint: true,
+      hostname: osHostname(),
+      capabilities,
+    };
+    if (this.frameworkIdValue) info.id = { value: this.frameworkIdValue };
+    if (this.opts.client.principal) info.principal = this.opts.client.principal;
+    return info;
+  }
+
+  private onDisconnected(): void {
+    this.isSubscribed = false;
+    // Offers die with the subscription; their leases cannot be launched any more.
+    for (const h of this.offers.values()) this.expireOffer(h, 'the subscription ended before the ACCEPT');
+    this.offers.clear();
+    for (const ps of this.probes.values()) for (const p of ps) p.resolve(undefined);
+    this.probes.clear();
+  }
+
+  private whenSubscribed(timeoutMs: number): Promise<void> {
+    if (this.closed) return Promise.reject(new SessionClosedError(this.opts.frameworkName));
+    if (this.isSubscribed) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => {
+        this.subscribedWaiters = this.subscribedWaiters.filter((f) => f !== done);
+        reject(new Error(`framework ${this.opts.frameworkName} is not subscribed (waited ${timeoutMs} ms)`));
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(t);
+        resolve();
+      };
+      this.subscribedWaiters.push(done);
+    });
+  }
+
+  private handleEvent(event: { type: string } & Record<string, unknown>): void {
+    switch (event.type) {
+      case 'SUBSCRIBED':
+        return this.onSubscribed();
+      case 'OFFERS':
+        return this.onOffers(event.offers);
+      case 'RESCIND':
+        return this.onRescind(event.rescind);
+      case 'UPDATE':
+        return this.onUpdate(event.update);
+      case 'HEARTBEAT':
+        return;
+      case 'ERROR':
+        this.log.error('the master sent an ERROR event', { error: event.error });
+        return;
+      default:
+        this.log.debug('event ignored', { type: event.type });
+    }
+  }
+
+  private onSubscribed(): void {
+    const id = this.client.frameworkId;
+    this.stats.subscribes++;
+    this.isSubscribed = true;
+    // A (re-)SUBSCRIBE clears suppression and filters on the master.
+    this.suppressed = false;
+    this.reviveNeeded = false;
+    this.log.info('subscribed', { frameworkId: id, leader: this.client.leaderUrl, resubscribe: this.stats.subscribes > 1 });
+    if (id && id !== this.frameworkIdValue) this.frameworkIdValue = id;
+    if (id) this.opts.onFrameworkId(id).catch((err: unknown) => this.log.error('could not store the framework id', { err, frameworkId: id }));
+    const ws = this.subscribedWaiters;
+    this.subscribedWaiters = [];
+    for (const w of ws) w();
+    // Every task we believe live is reconciled explicitly; the implicit
+    // call reports those a previous holder of the session launched.
+    const live = [...this.tasks.entries()].filter(([, t]) => !endsAttempt(t.state));
+    const calls: Array<Promise<void>> = [this.client.reconcile([])];
+    if (live.length > 0) calls.push(this.client.reconcile(live.map(([taskId, t]) => ({ task_id: taskId, agent_id: t.agentId }))));
+    Promise.all(calls).catch((err: unknown) => this.log.warn('reconciliation after subscribe failed', { err }));
+    this.evaluateSuppression();
+  }
+
+  // ---- offers ----------------------------------------------------------
+
+  private onOffers(payload: unknown): void {
+    const list = (payload as { offers?: unknown[] } | undefined)?.offers ?? [];
+    const now = Date.now();
+    for (const raw of list) {
+      const r = offerSchema.safeParse(raw);
+      if (!r.success) {
+        this.log.warn('malformed offer ignored', { issues: r.error.issues.slice(0, 3) });
+        continue;
+      }
+      const offer = r.data;
+      this.offers.set(offer.id.value, { offer, available: offer.resources ?? [], leases: new Map(), receivedAt: now, flushing: false });
+    }
+    this.scheduleMatch();
+  }
+
+  private onRescind(payload: unknown): void {
+    const r = offerIdSchema.safeParse((payload as { offer_id?: unknown } | undefined)?.offer_id);
+    if (!r.success) return;
+    const h = this.offers.get(r.data.value);
+    if (!h) return;
+    this.offers.delete(r.data.value);
+    this.expireOffer(h, 'the offer was rescinded');
+  }
+
+  private expireOffer(h: HeldOffer, why: string): void {
+    for (const l of h.leases.values()) {
+      if (l.state === 'leased') l.state = 'expired';
+      if (l.state === 'launching' && !h.flushing) {
+        l.state = 'expired';
+        l.settle?.({ ok: false, message: why, retryable: false });
+      }
+    }
+  }
+
+  private scheduleMatch(): void {
+    if (this.matchScheduled) return;
+    this.matchScheduled = true;
+    // Batch the offers and waiters that arrive in the same turn into one round.
+    setImmediate(() => {
+      this.matchScheduled = false;
+      this.matchNow();
+    });
+  }
+
+  private hostsInUse(): Map<string, Set<string>> {
+    const m = new Map<string, Set<string>>();
+    const add = (groups: string[], host: string | undefined) => {
+      if (!host) return;
+      for (const g of groups) {
+        let s = m.get(g);
+        if (!s) m.set(g, (s = new Set()));
+        s.add(host);
+      }
+    };
+    for (const t of this.tasks.values()) if (!endsAttempt(t.state)) add(t.uniqueGroups, t.hostname);
+    for (const h of this.offers.values()) for (const l of h.leases.values()) if (l.state !== 'expired' && l.state !== 'released') add(l.uniqueGroups, h.offer.hostname);
+    return m;
+  }
+
+  private matchNow(): void {
+    if (!this.isSubscribed || this.closed) return;
+    const now = Date.now();
+    const { leased, unusable } = matchRound(this.offers, this.waiters, this.hostsInUse(), now);
+    for (const h of leased) this.armLeaseTimer(h);
+    if (unusable.length > 0) {
+      const someoneWaits = this.waiters.size > 0;
+      for (const h of unusable) this.offers.delete(h.offer.id.value);
+      this.declineOffers(
+        unusable.map((h) => h.offer.id.value),
+        // While jobs wait for something else, a long filter would hide this
+        // agent from the next job that fits it; REVIVE clears filters anyway.
+        someoneWaits ? 1 : this.opts.declineRefuseSeconds,
+      );
+      if (someoneWaits) this.reviveNeeded = true;
+    }
+    this.evaluateSuppression();
+  }
+
+  private declineOffers(ids: string[], refuseSeconds: number): void {
+    this.stats.declines += ids.length;
+    this.client.decline(ids, { refuse_seconds: refuseSeconds }).catch((err: unknown) => this.log.warn('DECLINE failed', { err, offers: ids.length }));
+  }
+
+  private armLeaseTimer(h: HeldOffer): void {
+    if (h.firstLeaseAt === undefined || (h as HeldOffer & { timer?: NodeJS.Timeout }).timer) return;
+    const timer = setTimeout(() => this.flush(h), this.opts.leaseTimeoutMs);
+    timer.unref();
+    (h as HeldOffer & { timer?: NodeJS.Timeout }).timer = timer;
+  }
+
+  /** ACCEPT one offer with the LAUNCH of every lease that came back; what is left is declined by the same call. */
+  private flush(h: HeldOffer): void {
+    if (h.flushing || !this.offers.has(h.offer.id.value)) return;
+    h.flushing = true;
+    clearTimeout((h as HeldOffer & { timer?: NodeJS.Timeout }).timer);
+    this.offers.delete(h.offer.id.value);
+    const launching = [...h.leases.values()].filter((l) => l.state === 'launching' && l.taskInfo);
+    for (const l of h.leases.values()) if (l.state === 'leased') l.state = 'expired';
+    const refuse = this.waiters.size > 0 ? 0 : this.opts.declineRefuseSeconds;
+    if (launching.length === 0) {
+      this.declineOffers([h.offer.id.value], refuse);
+      this.scheduleMatch();
+      return;
+    }
+    const operations = launching.map((l) => ({ type: 'LAUNCH' as const, launch: { task_infos: l.taskInfo ? [l.taskInfo] : [] } }));
+    for (const l of launching) {
+      this.tasks.set(l.taskId, { agentId: l.lease.agentId, hostname: l.lease.hostname, state: 'TASK_STAGING', uniqueGroups: l.uniqueGroups });
+    }
+    this.stats.accepts++;
+    this.stats.launches += launching.length;
+    this.client.accept([h.offer.id.value], operations, { refuse_seconds: refuse }).then(
+      () => {
+        for (const l of launching) l.settle?.({ ok: true });
+      },
+      (err: unknown) => {
+        // A 4xx means the master did not take the call: nothing launched.
+        // Anything else (connection lost mid-call) is ambiguous: the launch
+        // activity retries, and the retry asks the master.
+        const definite = err instanceof MesosHttpError && err.status >= 400 && err.status < 500;
+        this.log.warn('ACCEPT failed', { err, offerId: h.offer.id.value, tasks: launching.length, definite });
+        for (const l of launching) {
+          if (definite) this.tasks.delete(l.taskId);
+          l.settle?.({ ok: false, message: `ACCEPT failed: ${(err as Error).message}`, retryable: !definite });
+        }
+      },
+    );
+    if (this.waiters.size > 0) this.reviveNeeded = true;
+    this.scheduleMatch();
+  }
+
+  private evaluateSuppression(): void {
+    if (!this.isSubscribed) return;
+    if (this.waiters.size > 0) {
+      clearTimeout(this.suppressTimer);
+      this.suppressTimer = undefined;
+      if (this.suppressed || this.reviveNeeded) this.scheduleRevive();
+      return;
+    }
+    if (this.suppressed || this.suppressTimer) return;
+    this.suppressTimer = setTimeout(() => {
+      this.suppressTimer = undefined;
+      if (this.waiters.size > 0 || !this.isSubscribed || this.suppressed) return;
+      this.suppressed = true;
+      this.stats.suppresses++;
+      this.client.suppress().catch((err: unknown) => {
+        this.suppressed = false;
+        this.log.warn('SUPPRESS failed', { err });
+      });
+    }, this.opts.suppressDelayMs);
+    this.suppressTimer.unref();
+  }
+
+  private scheduleRevive(): void {
+    if (this.reviveTimer) return;
+    // At most one REVIVE per short window, however many jobs arrive.
+    this.reviveTimer = setTimeout(() => {
+      this.reviveTimer = undefined;
+      if (!this.isSubscribed || this.waiters.size === 0) return;
+      this.suppressed = false;
+      this.reviveNeeded = false;
+      this.stats.revives++;
+      this.client.revive().catch((err: unknown) => {
+        this.reviveNeeded = true;
+        this.log.warn('REVIVE failed', { err });
+      });
+    }, 50);
+    this.reviveTimer.unref();
+  }
+
+  // ---- status updates ----------------------------------------------------
+
+  private onUpdate(payload: unknown): void {
+    const r = taskStatusSchema.safeParse((payload as { status?: unknown } | undefined)?.status);
+    if (!r.success) {
+      this.log.warn('malformed status update ignored', { issues: r.error.issues.slice(0, 3) });
+      return;
+    }
+    const status = r.data;
+    const taskId = status.task_id.value;
+    this.stats.updates++;
+    const known = this.tasks.get(taskId);
+    if (known) {
+      known.state = status.state;
+      if (status.agent_id) known.agentId = status.agent_id.value;
+    }
+    const probes = this.probes.get(taskId);
+    if (probes) {
+      this.probes.delete(taskId);
+      for (const p of probes) p.resolve(status);
+    }
+    void this.route(status, known?.hostname);
+  }
+
+  private async route(status: TaskStatus, hostname: string | undefined): Promise<void> {
+    const taskId = status.task_id.value;
+    const parsed = parseTaskId(taskId);
+    const update: TaskUpdateSignal = { taskId, state: status.state, timestamp: status.timestamp ?? Date.now() / 1000 };
+    if (status.reason !== undefined) update.reason = status.reason;
+    if (status.source !== undefined) update.source = status.source;
+    if (status.message !== undefined) update.message = status.message;
+    if (status.agent_id) update.agentId = status.agent_id.value;
+    if (hostname !== undefined) update.hostname = hostname;
+    if (status.uuid !== undefined) update.uuid = status.uuid;
+    if (status.healthy !== undefined) update.healthy = status.healthy;
+    if (!parsed) {
+      this.log.warn('status update for a task mesoflow did not name; acknowledged', { taskId, state: status.state });
+    } else {
+      try {
+        const outcome = await this.opts.signalJob(parsed.workflowId, update);
+        if (outcome === 'not-found') this.log.info('status update for a job that no longer runs; acknowledged', { taskId, state: status.state });
+      } catch (err) {
+        // Not acknowledged: the agent sends it again (10 s, then backing off).
+        this.log.warn('could not deliver a status update to its job; left unacknowledged', { err, taskId, state: status.state });
+        return;
+      }
+    }
+    if (status.uuid !== undefined && this.isSubscribed) {
+      try {
+        await this.client.acknowledge(status);
+        this.stats.acks++;
+      } catch (err) {
+        this.log.warn('ACKNOWLEDGE failed; the agent will resend the update', { err, taskId, state: status.state });
+      }
+    }
+    if (endsAttempt(status.state)) this.tasks.delete(taskId);
+  }
+
+  // ---- the job-facing operations (session activities) -------------------
+
+  /** Registers a waiting job; resolves with a lease, or with why nothing fits after `pollMs`. */
+  async awaitOffer(req: { jobId: string; taskId: string; spec: JobSpec; pollMs: number }, signal: AbortSignal): Promise<AwaitOfferResult> {
+    if (this.closed) throw new SessionClosedError(this.opts.frameworkName);
+    const previous = this.waiters.get(req.taskId);
+    const since = Date.now();
+    return new Promise<AwaitOfferResult>((resolve, reject) => {
+      let done = false;
+      const finish = (r: AwaitOfferResult | Error) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        if (this.waiters.get(req.taskId) === w) this.waiters.delete(req.taskId);
+        if (r instanceof Error) reject(r);
+        else resolve(r);
+      };
+      const w: Waiter = {
+        taskId: req.taskId,
+        demand: demandFromSpec(req.taskId, req.spec),
+        uniqueGroups: uniqueGroups(req.spec),
+        since,
+        resolve: (lease: OfferLease) => finish({ kind: 'leased', lease }),
+        seenOffers: previous?.seenOffers ?? new Set(),
+        offersSeen: previous?.offersSeen ?? 0,
+        reasons: previous?.reasons ?? new Map(),
+      };
+      const timer = setTimeout(() => finish({ kind: 'waiting', waiting: summarize(w, Date.now()) }), req.pollMs);
+      const onAbort = () => finish(new Error('awaitOffer cancelled'));
+      signal.addEventListener('abort', onAbort);
+      this.waiters.set(req.taskId, w);
+      this.evaluateSuppression();
+      this.scheduleMatch();
+    });
+  }
+
+  waitingSummary(taskId: string): MatchReasonSummary | undefined {
+    const w = this.waiters.get(taskId);
+    return w ? summarize(w, Date.now()) : undefined;
+  }
+
+  /**
+   * Launches the task of a lease (collected with the other leases of the same
+   * offer into one ACCEPT). A lease this process does not know — the launch is
+   * a retry after a crash, or came too late — is checked with the master
+   * first, so an attempt never runs two tasks.
+   */
+  async launch(req: LaunchRequest): Promise<LaunchResult> {
+    const prior = this.launchedLeases.get(req.lease.leaseId);
+    if (prior) return prior;
+    const h = this.offers.get(req.lease.offerId);
+    const l = h?.leases.get(req.lease.leaseId);
+    if (h && l && l.state === 'leased' && l.taskId === req.taskId) {
+      l.taskInfo = buildTaskInfo(req.spec, req.lease, { jobId: req.jobId, attempt: req.attempt, taskId: req.taskId });
+      l.state = 'launching';
+      const settled = new Promise<{ ok: true } | { ok: false; message: string; retryable: boolean }>((resolve) => (l.settle = resolve));
+      if (readyToFlush(h)) setImmediate(() => this.flush(h));
+      const r = await settled;
+      if (r.ok) {
+        const res: LaunchResult = { kind: 'launched', agentId: req.lease.agentId, hostname: req.lease.hostname };
+        this.launchedLeases.set(req.lease.leaseId, res);
+        setTimeout(() => this.launchedLeases.delete(req.lease.leaseId), 10 * 60_000).unref();
+        return res;
+      }
+      if (r.retryable) throw new Error(r.message);
+      return { kind: 'offer-lost', message: r.message };
+    }
+    // Unknown or expired lease: did a task for this attempt reach the master?
+    const known = this.tasks.get(req.taskId);
+    if (known) return { kind: 'already-launched', agentId: known.agentId ?? req.lease.agentId, hostname: known.hostname ?? req.lease.hostname, state: known.state };
+    const status = await this.probe(req.taskId, req.lease.agentId);
+    if (!status) throw new Error(`the master did not say whether task ${req.taskId} exists; will ask again`);
+    const unknown = status.reason === 'REASON_RECONCILIATION' && /unknown/i.test(status.message ?? '') && ['TASK_LOST', 'TASK_UNKNOWN', 'TASK_GONE', 'TASK_DROPPED'].includes(status.state);
+    if (unknown) return { kind: 'offer-lost', message: l ? `lease ${l.state}` : 'lease unknown to this session (holder changed)' };
+    return { kind: 'already-launched', agentId: status.agent_id?.value ?? req.lease.agentId, hostname: req.lease.hostname, state: status.state };
+  }
+
+  /** Explicit reconciliation of one task, waiting for the answer. */
+  private async probe(taskId: string, agentId: string | undefined): Promise<TaskStatus | undefined> {
+    await this.whenSubscribed(this.opts.probeTimeoutMs);
+    const answer = new Promise<TaskStatus | undefined>((resolve) => {
+      const list = this.probes.get(taskId) ?? [];
+      list.push({ resolve });
+      this.probes.set(taskId, list);
+      setTimeout(() => resolve(undefined), this.opts.probeTimeoutMs).unref();
+    });
+    await this.client.reconcile([{ task_id: taskId, agent_id: agentId }]);
+    return answer;
+  }
+
+  async kill(req: KillRequest): Promise<void> {
+    await this.whenSubscribed(15_000);
+    const policy = req.gracePeriodMs !== undefined ? { grace_period: { nanoseconds: Math.round(req.gracePeriodMs * 1e6) } } : undefined;
+    const agentId = req.agentId ?? this.tasks.get(req.taskId)?.agentId;
+    await this.client.kill(req.taskId, agentId, policy);
+  }
+
+  async reconcile(req: ReconcileRequest): Promise<void> {
+    await this.whenSubscribed(15_000);
+    await this.client.reconcile([{ task_id: req.taskId, agent_id: req.agentId ?? this.tasks.get(req.taskId)?.agentId }]);
+  }
+}

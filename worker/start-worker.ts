@@ -1,0 +1,100 @@
+// The worker process, programmatically: one Temporal worker on the general
+// task queue running the job and session workflows and the activities any
+// worker may run (ensureSession, holdSession). Whichever worker runs
+// holdSession also serves the session task queue while it holds the
+// subscription (activities/session/hold-session.ts).
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection, Runtime, Worker, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createLogger, type Logger } from '../common/logger.js';
+import { createGeneralActivities, startSessionWorkflow } from '../activities/ensure-session.js';
+import { createHoldSession } from '../activities/session/hold-session.js';
+import type { FrameworkSession } from '../activities/session/framework-session.js';
+import { compileWorkerConfig, type WorkerConfig, type WorkerConfigInput } from './config.js';
+
+export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+/** The workflow bundle, built once per process (webpack takes seconds). */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+  return bundle;
+}
+
+let runtimeInstalled = false;
+function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // Already installed by the host (e.g. another Worker was created first).
+  }
+}
+
+export interface RunningWorker {
+  config: WorkerConfig;
+  client: Client;
+  /** Resolves when the worker stopped (after stop(), or on a fatal error, which it rejects with). */
+  done: Promise<void>;
+  /** Sessions this process currently holds (tests read their stats). */
+  sessions: ReadonlySet<FrameworkSession>;
+  stop(): Promise<void>;
+}
+
+export interface StartWorkerOptions {
+  logger?: Logger;
+}
+
+export async function startWorker(input: WorkerConfigInput | WorkerConfig, options: StartWorkerOptions = {}): Promise<RunningWorker> {
+  const config = compileWorkerConfig(input);
+  const logger = (options.logger ?? createLogger()).child({ component: 'worker', taskQueue: config.taskQueue });
+  quietRuntime();
+  const nativeConnection = await NativeConnection.connect({ address: config.temporalAddress });
+  const connection = await Connection.connect({ address: config.temporalAddress });
+  const client = new Client({ connection, namespace: config.temporalNamespace });
+  const live = new Set<FrameworkSession>();
+  const frameworkIds = new Map<string, string>();
+  const ensureDeps = {
+    client,
+    taskQueue: config.taskQueue,
+    heartbeatTimeoutSeconds: config.sessionHeartbeatTimeoutSeconds,
+    knownFrameworkId: (name: string) => frameworkIds.get(name),
+  };
+  const activities = {
+    ...createGeneralActivities(ensureDeps),
+    ...(config.hostSession
+      ? createHoldSession({ connection: nativeConnection, client, config, logger, live, onFrameworkId: (n, id) => frameworkIds.set(n, id) })
+      : {}),
+  };
+  const worker = await Worker.create({
+    connection: nativeConnection,
+    namespace: config.temporalNamespace,
+    taskQueue: config.taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities,
+    maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
+    maxCachedWorkflows: config.maxCachedWorkflows,
+    shutdownGraceTime: '5s',
+  });
+  const done = worker.run();
+  // The session exists from the start, not only once the first job arrives.
+  await startSessionWorkflow(ensureDeps, config.frameworkName);
+  logger.info('worker started', { framework: config.frameworkName, masters: config.masters });
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      // End the subscription first so that another worker can take it over at once.
+      await Promise.all([...live].map((s) => s.close()));
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done.catch((err: unknown) => logger.error('worker ended with an error', { err }));
+      await nativeConnection.close().catch(() => undefined);
+      await connection.close().catch(() => undefined);
+      logger.info('worker stopped');
+    })();
+    return stopping;
+  };
+  return { config, client, done, sessions: live, stop };
+}

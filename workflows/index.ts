@@ -1,0 +1,3 @@
+// The workflows the worker registers (its workflowsPath points here).
+export { jobWorkflow } from './job-workflow.js';
+export { sessionWorkflow } from './session-workflow.js';

@@ -1,0 +1,279 @@
+// The job workflow: one per job. Each attempt waits for an offer, launches a
+// task whose id is derived from the workflow id and the attempt, and follows
+// the task's status updates (delivered as signals by the framework session)
+// to a terminal state; then the pure retry decision says what comes next.
+// Cancelling kills the task; so does the job's timeout.
+import {
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  defineQuery,
+  defineSignal,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  sleep,
+  upsertMemo,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { GeneralActivities, SessionActivities, TaskUpdateSignal } from '../activities/contract.js';
+import { PROGRESS_QUERY, TASK_UPDATE_SIGNAL, sessionTaskQueue } from '../activities/contract.js';
+import type { JobSpec, JobSpecInput } from './job-spec.js';
+import { parseJobSpec } from './job-spec.js';
+import type { AttemptProgress, JobProgress, JobStatus } from './progress.js';
+import { applyUpdate, beginAttempt, finish, initialProgress } from './progress.js';
+import type { AttemptOutcome } from './retry-decision.js';
+import { classifyTerminal, decideAfterAttempt } from './retry-decision.js';
+import { deriveTaskId } from './task-id.js';
+import { endsAttempt } from './task-states.js';
+import { frameworkKey, jobStatusKey, labelsKey } from './search-attribute-keys.js';
+
+export const taskUpdateSignal = defineSignal<[TaskUpdateSignal]>(TASK_UPDATE_SIGNAL);
+export const progressQuery = defineQuery<JobProgress>(PROGRESS_QUERY);
+
+/** Timings of the workflow itself; the defaults suit production, tests shorten them. */
+export interface JobTuning {
+  /** How long one awaitOffer call waits before reporting why nothing fits. */
+  offerPollSeconds: number;
+  /** Quiet time after which the task is reconciled explicitly (doubles while quiet, up to 15 min). */
+  reconcileAfterSeconds: number;
+  /** How long a task may stay TASK_UNREACHABLE before the attempt counts as lost. */
+  unreachableBoundSeconds: number;
+  /** How long past the kill grace period to wait for TASK_KILLED. */
+  killWaitMarginSeconds: number;
+  /** Heartbeat timeout of the session-bound activities (detects a dead session worker). */
+  sessionActivityHeartbeatSeconds: number;
+}
+
+export const defaultJobTuning: JobTuning = {
+  offerPollSeconds: 30,
+  reconcileAfterSeconds: 60,
+  unreachableBoundSeconds: 300,
+  killWaitMarginSeconds: 15,
+  sessionActivityHeartbeatSeconds: 20,
+};
+
+export interface JobWorkflowInput {
+  spec: JobSpecInput;
+  frameworkName: string;
+  tuning?: Partial<JobTuning>;
+}
+
+export interface JobResult {
+  status: 'SUCCEEDED';
+  exitCode?: number;
+  attempts: number;
+  taskId: string;
+  agentId?: string;
+  hostname?: string;
+}
+
+/** Details of the ApplicationFailure a failed or timed-out job ends with. */
+export interface JobFailureDetails {
+  status: Extract<JobStatus, 'FAILED' | 'TIMED_OUT'>;
+  exitCode?: number;
+  attempts: number;
+  why: string;
+}
+
+const MAX_QUIET_MS = 15 * 60_000;
+
+export async function jobWorkflow(input: JobWorkflowInput): Promise<JobResult> {
+  const info = workflowInfo();
+  const jobId = info.workflowId;
+  const tuning: JobTuning = { ...defaultJobTuning, ...input.tuning };
+  const progress = initialProgress(jobId);
+  let updatesSeen = 0;
+  setHandler(progressQuery, () => progress);
+  setHandler(taskUpdateSignal, (u) => {
+    applyUpdate(progress, u);
+    updatesSeen++;
+  });
+
+  const parsed = parseJobSpec(input.spec);
+  if (!parsed.ok) {
+    finish(progress, 'FAILED', 'invalid job spec');
+    throw ApplicationFailure.create({ type: 'InvalidJobSpec', nonRetryable: true, message: 'invalid job spec', details: [parsed.issues] });
+  }
+  const spec: JobSpec = parsed.spec;
+  const setStatus = (status: JobStatus) => upsertSearchAttributes([{ key: jobStatusKey, value: status }]);
+  upsertSearchAttributes([
+    { key: jobStatusKey, value: 'WAITING' },
+    { key: frameworkKey, value: input.frameworkName },
+    { key: labelsKey, value: Object.entries(spec.labels).map(([k, v]) => `${k}=${v}`) },
+  ]);
+  upsertMemo({ command: spec.command, resources: spec.resources, ...(spec.name ? { name: spec.name } : {}) });
+
+  const general = proxyActivities<GeneralActivities>({
+    startToCloseTimeout: '1 minute',
+    retry: { initialInterval: '1s', maximumInterval: '10s' },
+  });
+  const taskQueue = sessionTaskQueue(input.frameworkName);
+  const hb = `${tuning.sessionActivityHeartbeatSeconds}s` as const;
+  const offers = proxyActivities<SessionActivities>({
+    taskQueue,
+    startToCloseTimeout: `${tuning.offerPollSeconds + 60}s`,
+    heartbeatTimeout: hb,
+    retry: { initialInterval: '500ms', maximumInterval: '5s' },
+  });
+  const launcher = proxyActivities<SessionActivities>({
+    taskQueue,
+    startToCloseTimeout: '1 minute',
+    retry: { initialInterval: '500ms', maximumInterval: '5s', maximumAttempts: 30 },
+  });
+  const control = proxyActivities<SessionActivities>({
+    taskQueue,
+    startToCloseTimeout: '30s',
+    retry: { initialInterval: '500ms', maximumInterval: '5s' },
+  });
+
+  let attemptNo = 0;
+  let jobFailures = 0;
+  let infrastructureFailures = 0;
+  /** The attempt whose task may exist (launch sent or under way). */
+  let live: { attempt: AttemptProgress; agentId?: string } | undefined;
+
+  const ended = (a: AttemptProgress) => a.state !== undefined && endsAttempt(a.state);
+
+  async function killAndWait(a: AttemptProgress, agentId: string | undefined): Promise<void> {
+    progress.phase = 'killing';
+    const graceMs = Math.round(spec.killGracePeriodSeconds * 1000);
+    await control.killTask({ taskId: a.taskId, ...(agentId ? { agentId } : {}), gracePeriodMs: graceMs });
+    if (await condition(() => ended(a), graceMs + tuning.killWaitMarginSeconds * 1000)) return;
+    // No terminal update: ask once more, then go with what the master last said.
+    await control.reconcileTask({ taskId: a.taskId, ...(agentId ? { agentId } : {}) });
+    await condition(() => ended(a), tuning.killWaitMarginSeconds * 1000);
+  }
+
+  function fail(status: 'FAILED' | 'TIMED_OUT', why: string): never {
+    finish(progress, status, why);
+    setStatus(status);
+    const details: JobFailureDetails = { status, attempts: progress.attempts.length, why };
+    if (progress.exitCode !== undefined) details.exitCode = progress.exitCode;
+    throw ApplicationFailure.create({
+      type: status === 'TIMED_OUT' ? 'JobTimedOut' : 'JobFailed',
+      nonRetryable: true,
+      message: why,
+      details: [details],
+    });
+  }
+
+  try {
+    const session = await general.ensureSession(input.frameworkName);
+    if (session.frameworkId) progress.frameworkId = session.frameworkId;
+
+    for (;;) {
+      attemptNo++;
+      const taskId = deriveTaskId(jobId, attemptNo);
+      const attempt = beginAttempt(progress, attemptNo, taskId);
+      setStatus('WAITING');
+
+      // 1. An offer (several polls, each telling why nothing fit yet).
+      const offerDeadline = Date.now() + spec.offerTimeoutSeconds * 1000;
+      let lease;
+      for (;;) {
+        const r = await offers.awaitOffer({ jobId, attempt: attemptNo, taskId, spec, pollMs: tuning.offerPollSeconds * 1000 });
+        if (r.kind === 'leased') {
+          lease = r.lease;
+          break;
+        }
+        progress.waiting = r.waiting;
+        if (Date.now() >= offerDeadline) fail('FAILED', `no fitting offer within ${spec.offerTimeoutSeconds}s`);
+      }
+      delete progress.waiting;
+
+      // 2. Launch. Not cancellable half-way: a cancel during the ACCEPT must
+      // still see whether a task was started, so that it can be killed.
+      progress.phase = 'launching';
+      live = { attempt, agentId: lease.agentId };
+      const launched = await CancellationScope.nonCancellable(() =>
+        launcher.launchTask({ jobId, attempt: attemptNo, taskId, spec, lease }),
+      );
+      let outcome: AttemptOutcome;
+      if (launched.kind === 'offer-lost') {
+        live = undefined;
+        attempt.outcome = 'infrastructure';
+        outcome = { kind: 'infrastructure', cause: `offer lost: ${launched.message}` };
+      } else {
+        attempt.agentId ??= launched.agentId;
+        attempt.hostname ??= launched.hostname;
+        attempt.launchedAt = new Date().toISOString();
+        if (progress.phase === 'launching') progress.phase = 'staging';
+        setStatus('RUNNING');
+        outcome = await followTask(attempt, launched.agentId);
+      }
+
+      // 3. Decide.
+      if (outcome.kind === 'infrastructure') infrastructureFailures++;
+      else if (outcome.kind !== 'succeeded') jobFailures++;
+      attempt.outcome = outcome.kind;
+      const decision = decideAfterAttempt(outcome, spec.retry, { jobFailures, infrastructureFailures });
+      live = undefined;
+      if (decision.action === 'succeed') {
+        finish(progress, 'SUCCEEDED', 'task finished');
+        setStatus('SUCCEEDED');
+        const result: JobResult = { status: 'SUCCEEDED', attempts: progress.attempts.length, taskId };
+        if (attempt.exitCode !== undefined) result.exitCode = attempt.exitCode;
+        if (attempt.agentId !== undefined) result.agentId = attempt.agentId;
+        if (attempt.hostname !== undefined) result.hostname = attempt.hostname;
+        return result;
+      }
+      if (decision.action === 'fail') fail(outcome.kind === 'timeout' ? 'TIMED_OUT' : 'FAILED', decision.why);
+      attempt.budget = decision.budget;
+      progress.phase = 'pending';
+      await sleep(decision.delayMs);
+    }
+  } catch (err) {
+    if (!isCancellation(err)) throw err;
+    await CancellationScope.nonCancellable(async () => {
+      const l = live;
+      if (l && !ended(l.attempt)) await killAndWait(l.attempt, l.attempt.agentId ?? l.agentId);
+      finish(progress, 'CANCELLED', 'cancelled');
+      setStatus('CANCELLED');
+    });
+    throw err;
+  }
+
+  async function followTask(a: AttemptProgress, agentId: string): Promise<AttemptOutcome> {
+    const launchedAt = Date.now();
+    const deadline = spec.timeoutSeconds !== undefined ? launchedAt + spec.timeoutSeconds * 1000 : Infinity;
+    const baseQuietMs = tuning.reconcileAfterSeconds * 1000;
+    let quietMs = baseQuietMs;
+    let unreachableSince: number | undefined;
+    while (!ended(a)) {
+      const seen = updatesSeen;
+      const now = Date.now();
+      let waitMs = Math.min(quietMs, deadline - now);
+      if (unreachableSince !== undefined) waitMs = Math.min(waitMs, unreachableSince + tuning.unreachableBoundSeconds * 1000 - now);
+      const changed = await condition(() => ended(a) || updatesSeen !== seen, Math.max(1, waitMs));
+      if (ended(a)) break;
+      if (Date.now() >= deadline) {
+        await killAndWait(a, a.agentId ?? agentId);
+        if (a.state === 'TASK_FINISHED') break;
+        return { kind: 'timeout' };
+      }
+      if (a.state === 'TASK_UNREACHABLE') {
+        unreachableSince ??= Date.now();
+        if (Date.now() - unreachableSince >= tuning.unreachableBoundSeconds * 1000) {
+          // Best effort: if the agent comes back the task must not run on as a ghost.
+          await control.killTask({ taskId: a.taskId, agentId: a.agentId ?? agentId });
+          return { kind: 'infrastructure', cause: `TASK_UNREACHABLE for more than ${tuning.unreachableBoundSeconds}s` };
+        }
+      } else {
+        unreachableSince = undefined;
+      }
+      if (changed) {
+        quietMs = baseQuietMs;
+      } else {
+        await control.reconcileTask({ taskId: a.taskId, agentId: a.agentId ?? agentId });
+        quietMs = Math.min(quietMs * 2, MAX_QUIET_MS);
+      }
+    }
+    const last = [...a.statuses].reverse().find((s) => s.state === a.state);
+    const terminal = { state: a.state ?? 'TASK_LOST' } as { state: string; reason?: string; message?: string };
+    if (last?.reason !== undefined) terminal.reason = last.reason;
+    if (last?.message !== undefined) terminal.message = last.message;
+    return classifyTerminal(terminal);
+  }
+}
