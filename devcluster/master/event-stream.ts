@@ -1,0 +1,77 @@
+// One SUBSCRIBE response: a RecordIO stream of JSON events (spec §4): 200,
+// chunked, Content-Type application/json, Mesos-Stream-Id; one record per
+// write (one chunk), HEARTBEAT right after SUBSCRIBED and then every interval.
+// Distinguishes the master ending the stream (TEARDOWN, failover, refusal)
+// from the client going away, which is what disconnects a framework.
+import type { ServerResponse } from 'node:http';
+import { encodeRecord } from '../../mesos/recordio.js';
+import type { Logger } from '../../common/logger.js';
+import { toMesosJson } from './json-out.js';
+import { newStreamId } from './ids.js';
+
+export interface EventStreamOptions {
+  heartbeatIntervalMs: number;
+  logger: Logger;
+  /** Called once when the client closed the connection (not when the master ended the stream). */
+  onClientClose: () => void;
+}
+
+export class EventStream {
+  readonly streamId = newStreamId();
+  private heartbeat: NodeJS.Timeout | undefined;
+  private ended = false;
+
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly options: EventStreamOptions,
+  ) {
+    res.on('close', () => {
+      const byClient = !this.ended;
+      this.ended = true;
+      this.stopHeartbeats();
+      if (byClient) this.options.onClientClose();
+    });
+  }
+
+  /** Writes the response head; the stream is open from here on. */
+  open(): void {
+    this.res.writeHead(200, { 'Content-Type': 'application/json', 'Mesos-Stream-Id': this.streamId });
+    // Flush the head now: a client waits for it before reading events.
+    this.res.flushHeaders();
+  }
+
+  get isOpen(): boolean {
+    return !this.ended;
+  }
+
+  send(event: object): void {
+    if (this.ended) return;
+    this.res.write(encodeRecord(toMesosJson(event)));
+  }
+
+  startHeartbeats(): void {
+    this.send({ type: 'HEARTBEAT' });
+    this.heartbeat = setInterval(() => this.send({ type: 'HEARTBEAT' }), this.options.heartbeatIntervalMs);
+    this.heartbeat.unref();
+  }
+
+  private stopHeartbeats(): void {
+    if (this.heartbeat !== undefined) clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+  }
+
+  /** Ends the stream cleanly (final chunk), optionally after one last event. */
+  end(lastEvent?: object): void {
+    if (this.ended) return;
+    if (lastEvent !== undefined) this.send(lastEvent);
+    this.ended = true;
+    this.stopHeartbeats();
+    this.res.end();
+  }
+
+  /** Drops the connection without a final chunk, as a network failure would (fault injection). */
+  destroy(): void {
+    if (this.ended) return;
+    this.res.destroy();
+  }
+}

@@ -1,0 +1,106 @@
+// Routing of one master's HTTP server. Every master of the devcluster runs
+// one; only the leader serves the scheduler and operator APIs and the state
+// endpoints, the others redirect there (307 with a protocol-relative
+// Location, spec §14) or answer 503 "No leader elected". Every handler is
+// wrapped: bad input never crashes the devcluster, a genuine bug is logged and
+// answered 500.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Logger } from '../../common/logger.js';
+import { handleFaultRequest, type FaultRouteDeps } from './faults.js';
+import { sendEmpty, sendJsonText, sendText, drain } from './http-util.js';
+import { toMesosJson } from './json-out.js';
+import type { Master } from './master.js';
+import { handleOperatorRequest } from './operator-api.js';
+import { handleSchedulerRequest } from './scheduler-endpoint.js';
+import { masterFrameworks, masterSlaves, masterState, masterStateSummary, masterTasks, versionInfo } from './state-endpoints.js';
+import type { CallStats } from './stats.js';
+
+export interface LeaderAddress {
+  hostname: string;
+  port: number;
+}
+
+export interface RouteContext {
+  /** This server's master when it leads; undefined on a follower. */
+  master: Master | undefined;
+  /** The leader's address, undefined when no leader is elected. */
+  leader: LeaderAddress | undefined;
+  stats: CallStats;
+  faults: FaultRouteDeps;
+  logger: Logger;
+  version: string;
+}
+
+const STATE_PATHS: Record<string, (m: Master, fid: string | null) => object> = {
+  '/master/state': (m) => masterState(m),
+  '/state': (m) => masterState(m),
+  '/master/state.json': (m) => masterState(m),
+  '/master/frameworks': masterFrameworks,
+  '/frameworks': masterFrameworks,
+  '/master/tasks': masterTasks,
+  '/tasks': masterTasks,
+  '/master/slaves': (m) => masterSlaves(m),
+  '/slaves': (m) => masterSlaves(m),
+  '/master/state-summary': (m) => masterStateSummary(m),
+  '/state-summary': (m) => masterStateSummary(m),
+};
+
+function notLeader(req: IncomingMessage, res: ServerResponse, leader: LeaderAddress | undefined): void {
+  drain(req);
+  if (leader === undefined) return sendText(res, 503, 'No leader elected');
+  sendEmpty(res, 307, { Location: `//${leader.hostname}:${leader.port}${req.url ?? '/'}` });
+}
+
+async function route(req: IncomingMessage, res: ServerResponse, ctx: RouteContext): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://devcluster');
+  const path = url.pathname;
+  if (path === '/__devcluster' || path.startsWith('/__devcluster/')) return handleFaultRequest(req, res, path, ctx.faults);
+  const master = ctx.master;
+  switch (path) {
+    case '/api/v1/scheduler':
+    case '/master/api/v1/scheduler':
+      if (master === undefined) return notLeader(req, res, ctx.leader);
+      return handleSchedulerRequest(req, res, { master, stats: ctx.stats, logger: ctx.logger });
+    case '/api/v1':
+    case '/master/api/v1':
+      if (master === undefined) return notLeader(req, res, ctx.leader);
+      return handleOperatorRequest(req, res, master);
+    case '/redirect':
+    case '/master/redirect':
+      drain(req);
+      if (ctx.leader === undefined) return sendText(res, 503, 'No leader elected');
+      return sendEmpty(res, 307, { Location: `//${ctx.leader.hostname}:${ctx.leader.port}` });
+    case '/health':
+    case '/master/health':
+      drain(req);
+      return sendEmpty(res, 200);
+    case '/version':
+      drain(req);
+      return sendJsonText(res, 200, toMesosJson(master !== undefined ? versionInfo(master) : { version: ctx.version }));
+  }
+  const state = STATE_PATHS[path];
+  if (state !== undefined) {
+    if (master === undefined) return notLeader(req, res, ctx.leader);
+    drain(req);
+    return sendJsonText(res, 200, toMesosJson(state(master, url.searchParams.get('framework_id'))));
+  }
+  drain(req);
+  sendEmpty(res, 404);
+}
+
+/** An HTTP server whose routing context is read per request (it changes on master failover). */
+export function createMasterHttpServer(context: () => RouteContext): Server {
+  const server = createServer((req, res) => {
+    const ctx = context();
+    route(req, res, ctx).catch((err: unknown) => {
+      ctx.logger.error('devcluster master request failed', { err, method: req.method, url: req.url });
+      if (!res.headersSent) sendText(res, 500, 'Internal error in the devcluster master');
+      else res.destroy();
+    });
+  });
+  // Event streams live for hours; keep-alive connections for calls are reused.
+  server.requestTimeout = 0;
+  server.headersTimeout = 60_000;
+  server.keepAliveTimeout = 60_000;
+  return server;
+}

@@ -1,0 +1,91 @@
+// POST /api/v1/scheduler on the leading master: Mesos's check order (spec §3
+// rows 4–17) with its exact status codes and texts. The leader check (rows
+// 2/2b) is done by http-server.ts before this runs.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../../common/logger.js';
+import { callFromJson, parseBodyJson } from './call-validation.js';
+import { NOT_ACCEPTABLE_TEXT, acceptsJson, drain, readBody, sendEmpty, sendText } from './http-util.js';
+import type { Master } from './master.js';
+import type { CallStats } from './stats.js';
+
+export interface SchedulerEndpointDeps {
+  master: Master;
+  stats: CallStats;
+  logger: Logger;
+}
+
+export async function handleSchedulerRequest(req: IncomingMessage, res: ServerResponse, deps: SchedulerEndpointDeps): Promise<void> {
+  if (req.method !== 'POST') {
+    drain(req);
+    sendText(res, 405, `405 Method Not Allowed. Expecting one of { 'POST' }, but received '${req.method ?? ''}'.`, { Allow: 'POST' });
+    return;
+  }
+  const contentType = req.headers['content-type'];
+  if (contentType === undefined) {
+    drain(req);
+    sendText(res, 400, "Expecting 'Content-Type' to be present");
+    return;
+  }
+  const body = await readBody(req);
+  if (contentType === 'application/x-protobuf') {
+    // The devcluster speaks JSON only; a protobuf body is answered as one Mesos could not parse.
+    deps.logger.warn('protobuf scheduler call received; the devcluster only speaks JSON');
+    sendText(res, 400, 'Failed to parse body into Call protobuf');
+    return;
+  }
+  if (contentType !== 'application/json') {
+    sendText(res, 415, "Expecting 'Content-Type' of application/json or application/x-protobuf");
+    return;
+  }
+  const json = parseBodyJson(body);
+  if (!json.ok) {
+    sendText(res, 400, json.message);
+    return;
+  }
+  const parsed = callFromJson(json.value);
+  if (!parsed.ok) {
+    sendText(res, 400, parsed.message);
+    return;
+  }
+  const call = parsed.call;
+  deps.stats.record(call);
+  if ((call.type === 'SUBSCRIBE' || call.type === 'RECONCILE_OPERATIONS') && !acceptsJson(req)) {
+    sendText(res, 406, NOT_ACCEPTABLE_TEXT);
+    return;
+  }
+  const streamIdHeader = req.headers['mesos-stream-id'];
+  const streamId = Array.isArray(streamIdHeader) ? streamIdHeader[0] : streamIdHeader;
+  if (call.type === 'SUBSCRIBE') {
+    if (streamId !== undefined) {
+      sendText(res, 400, "Subscribe calls should not include the 'Mesos-Stream-Id' header");
+      return;
+    }
+    deps.master.subscribe(call, res);
+    return;
+  }
+  const frameworkId = call.framework_id.value;
+  const fw = deps.master.findFramework(frameworkId);
+  if (fw === undefined) {
+    sendText(res, 400, 'Framework cannot be found');
+    return;
+  }
+  if (!fw.connected || fw.stream === undefined) {
+    sendText(res, 403, 'Framework is not subscribed');
+    return;
+  }
+  if (streamId === undefined) {
+    sendText(res, 400, "All non-subscribe calls should include the 'Mesos-Stream-Id' header");
+    return;
+  }
+  if (streamId !== fw.stream.streamId) {
+    sendText(
+      res,
+      400,
+      `The stream ID '${streamId}' included in this request didn't match the stream ID currently associated with framework ID ${frameworkId}`,
+    );
+    return;
+  }
+  const result = deps.master.handleCall(fw, call);
+  if (result.text !== undefined) sendText(res, result.status, result.text);
+  else sendEmpty(res, result.status);
+}
