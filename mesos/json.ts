@@ -50,7 +50,13 @@ class Parser {
 
   parseDocument(): unknown {
     this.skipWs();
-    const value = this.parseValue();
+    let value: unknown;
+    try {
+      value = this.parseValue();
+    } catch (err) {
+      if (err instanceof RangeError) this.fail('nesting too deep');
+      throw err;
+    }
     this.skipWs();
     if (this.pos < this.text.length) this.fail('unexpected data after the JSON value');
     return value;

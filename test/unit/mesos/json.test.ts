@@ -66,6 +66,11 @@ test('malformed input throws MesosJsonError with a position', () => {
   }
 });
 
+test('absurd nesting is a MesosJsonError, not a stack overflow', () => {
+  const deep = '['.repeat(200_000) + '12345678901234567890' + ']'.repeat(200_000);
+  assert.throws(() => parseMesosJson(deep), (e: unknown) => e instanceof MesosJsonError && /nesting too deep/.test(e.message));
+});
+
 test('agrees with JSON.parse on random documents (bigints aside)', () => {
   let seed = 42;
   const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
