@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { matchDemands, type Demand, type MatchResult, type NoFitReason } from '../../../mesos/matching.js';
-import { addResources, containsResources, normalizeResources, rangesOf, subtractResources, sumScalar } from '../../../mesos/resources.js';
+import { addResources, containsResources, normalizeResources, rangesOf, rangesTotal, subtractResources, sumScalar } from '../../../mesos/resources.js';
+import { constraintDetail, offerSatisfies } from '../../../mesos/constraints.js';
 import type { Offer, Resource } from '../../../mesos/resource-types.js';
 import { naiveMatch } from '../../../bench/lib/naive-matcher.js';
 import { makeOffer, scalar } from './offer-fixtures.js';
@@ -261,21 +262,23 @@ function rng(seed: number): () => number {
 }
 
 test('randomized: same placements as the naive matcher built on the generic arithmetic, and reasons are sound', () => {
+  let placedTotal = 0;
+  let unmatchedTotal = 0;
   for (let seed = 1; seed <= 25; seed++) {
     const rand = rng(seed);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
     const offers: Offer[] = [];
-    const nOffers = 1 + Math.floor(rand() * 8);
+    const nOffers = 1 + Math.floor(rand() * 12);
     for (let i = 0; i < nOffers; i++) {
       const base = 31000 + Math.floor(rand() * 100);
       offers.push(
         makeOffer({
           host: `h${Math.floor(rand() * 5)}`,
-          cpus: Math.round(rand() * 8000) / 1000,
-          mem: Math.round(rand() * 4096),
+          cpus: Math.round(rand() * 16000) / 1000,
+          mem: Math.round(rand() * 8192),
           disk: Math.round(rand() * 1000),
           ...(rand() < 0.3 ? { gpus: Math.floor(rand() * 3) } : {}),
-          ports: [[base, base + Math.floor(rand() * 5)], [base + 10, base + 10 + Math.floor(rand() * 5)]],
+          ports: [[base, base + Math.floor(rand() * 5)], [base + 10, base + 10 + Math.floor(rand() * 20)]],
           ...(rand() < 0.5 ? { allocRole: '*' } : {}),
           attributes: { rack: pick(['r1', 'r2', 'r3']) },
         }),
@@ -285,12 +288,15 @@ test('randomized: same placements as the naive matcher built on the generic arit
       if (first && rand() < 0.3) rs.push({ ...first, ranges: { range: [{ begin: 40000, end: 40002 }] } });
     }
     const demands: Demand[] = [];
-    for (let i = 0; i < 60; i++) {
+    // Repeated sizes exercise the per-group failure memo and the shared reasons.
+    const sizes = [0.5, 1, 1.5].map((c) => [c, Math.round(rand() * 1500)] as const);
+    for (let i = 0; i < 100; i++) {
+      const [cpus, mem] = rand() < 0.5 ? pick(sizes) : [Math.round(rand() * 3000) / 1000, Math.round(rand() * 1500)];
       const constraints: Demand['constraints'] = [];
       if (rand() < 0.2) constraints.push({ field: 'rack', operator: pick(['EQUALS', 'LIKE', 'UNLIKE'] as const), value: pick(['r1', 'r2', 'r[12]']) });
       if (rand() < 0.15) constraints.push({ field: 'hostname', operator: 'UNIQUE', group: pick(['g1', 'g2']) });
       demands.push(
-        demand(`d${i}`, Math.round(rand() * 3000) / 1000, Math.round(rand() * 1500), {
+        demand(`d${i}`, cpus, mem, {
           ...(rand() < 0.3 ? { disk: Math.round(rand() * 300) } : {}),
           ...(rand() < 0.1 ? { gpus: 1 } : {}),
           ...(rand() < 0.4 ? { ports: Math.floor(rand() * 6) } : {}),
@@ -312,13 +318,42 @@ test('randomized: same placements as the naive matcher built on the generic arit
     });
     assertConserved(fast);
     assert.deepEqual(fast.unmatched.map((u) => u.demandId), naive.unmatched);
-    for (const u of fast.unmatched) {
-      const counted = u.reasons.reduce((n, r) => Math.max(n, r.offers), 0);
-      if (offers.length > 0) assert.ok(counted > 0, `seed ${seed}: ${u.demandId} has no reason`);
-      for (const r of u.reasons) {
-        assert.ok(r.offers <= offers.length);
-        if (r.reason.kind === 'insufficient') assert.ok(r.reason.available < r.reason.wanted);
+    placedTotal += demands.length - fast.unmatched.length;
+    unmatchedTotal += fast.unmatched.length;
+    // Reasons, recomputed by brute force over the final remainders with the generic arithmetic.
+    const taken = new Map<string, Set<string>>([['g1', new Set(['h0'])]]);
+    for (const m of fast.matches) {
+      for (const p of m.placements) {
+        for (const c of demands.find((d) => d.id === p.demandId)?.constraints ?? []) {
+          if (c.operator === 'UNIQUE') taken.set(c.group ?? '', (taken.get(c.group ?? '') ?? new Set()).add(m.offer.hostname));
+        }
       }
     }
+    const isTaken = (g: string, h: string) => taken.get(g)?.has(h) ?? false;
+    for (const u of fast.unmatched) {
+      const d = demands.find((x) => x.id === u.demandId) as Demand;
+      const expected: Array<{ reason: NoFitReason; offers: number }> = [];
+      const seen = new Set<string>();
+      for (const c of d.constraints ?? []) {
+        const key = JSON.stringify(c);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const failed = fast.matches.filter((m) => !offerSatisfies(c, m.offer, isTaken)).length;
+        if (failed > 0) expected.push({ reason: { kind: 'constraint', constraint: c, detail: constraintDetail(c) }, offers: failed });
+      }
+      for (const dim of ['cpus', 'mem', 'disk', 'gpus', 'ports'] as const) {
+        const raw = dim === 'ports' ? (d.resources.ports ?? 0) : dim === 'cpus' || dim === 'mem' ? d.resources[dim] : (d.resources[dim] ?? 0);
+        if (raw <= 0) continue;
+        const have = fast.matches.map((m) => (dim === 'ports' ? rangesTotal(m.remaining, 'ports') : sumScalar(m.remaining, dim)));
+        const short = have.filter((h) => Math.round(h * 1000) < Math.round(raw * 1000));
+        if (short.length > 0) expected.push({ reason: { kind: 'insufficient', resource: dim, wanted: raw, available: Math.max(...short) }, offers: short.length });
+      }
+      const byKey = (xs: Array<{ reason: NoFitReason; offers: number }>) => xs.map((x) => JSON.stringify(x)).sort();
+      assert.deepEqual(byKey(u.reasons), byKey(expected), `seed ${seed}: reasons of ${u.demandId}`);
+      for (let k = 1; k < u.reasons.length; k++) assert.ok((u.reasons[k - 1]?.offers ?? 0) >= (u.reasons[k]?.offers ?? 0), 'most frequent first');
+      if (offers.length > 0) assert.ok(u.reasons.length > 0, `seed ${seed}: ${u.demandId} has no reason`);
+    }
   }
+  // The workload is meant to exercise both outcomes heavily.
+  assert.ok(placedTotal > 300 && unmatchedTotal > 300, `placed ${placedTotal}, unmatched ${unmatchedTotal}`);
 });
