@@ -27,7 +27,10 @@ function quietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    // The SDK logs every failed job and every ended session as a warning;
+    // those are outcomes here, not problems.
+    const level = process.env.MESOFLOW_TEMPORAL_LOG_LEVEL;
+    Runtime.install({ logger: new DefaultLogger(level === 'DEBUG' || level === 'INFO' || level === 'WARN' ? level : 'ERROR') });
   } catch {
     // Already installed by the host (e.g. another Worker was created first).
   }

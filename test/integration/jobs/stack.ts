@@ -1,0 +1,105 @@
+// A real stack for the job tests: the shared Temporal dev server, a fresh
+// devcluster on loopback with short intervals, and a worker with its own
+// framework name and task queue (so test files never see each other's jobs).
+import { randomUUID } from 'node:crypto';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { createLogger, type Logger } from '../../../common/logger.js';
+import { startDevCluster, type DevCluster, type DevClusterOptions } from '../../../devcluster/index.js';
+import { sessionWorkflowId } from '../../../activities/contract.js';
+import { startWorker, type RunningWorker } from '../../../worker/start-worker.js';
+import type { WorkerConfigInput } from '../../../worker/config.js';
+import { jobProgress, startJob, type StartJobOptions } from '../../../worker/job-client.js';
+import type { JobTuning } from '../../../workflows/job-workflow.js';
+import type { JobProgress } from '../../../workflows/progress.js';
+import { useTemporal, type TestTemporal } from '../../support/temporal.js';
+
+export const fastTuning: Partial<JobTuning> = {
+  offerPollSeconds: 2,
+  reconcileAfterSeconds: 5,
+  unreachableBoundSeconds: 5,
+  killWaitMarginSeconds: 5,
+  sessionActivityHeartbeatSeconds: 4,
+};
+
+export interface Stack {
+  temporal: TestTemporal;
+  cluster: DevCluster;
+  worker: RunningWorker;
+  frameworkName: string;
+  taskQueue: string;
+  workerConfig: WorkerConfigInput;
+  logger: Logger;
+  start(spec: StartJobOptions['spec'], jobId?: string): Promise<WorkflowHandle>;
+  progress(handle: WorkflowHandle): Promise<JobProgress>;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  cluster?: DevClusterOptions;
+  worker?: Partial<WorkerConfigInput>;
+  /** Do not start a worker in this process (the test spawns one). */
+  noWorker?: boolean;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const logger = createLogger({ level: process.env.MESOFLOW_LOG_LEVEL === 'debug' ? 'debug' : 'warn' });
+  const temporal = await useTemporal();
+  const cluster = await startDevCluster({
+    agents: 2,
+    resources: 'cpus:4;mem:4096;disk:4096;ports:[31000-31999]',
+    heartbeatIntervalMs: 1000,
+    allocationIntervalMs: 100,
+    statusUpdateRetryMs: 500,
+    ...options.cluster,
+  });
+  const frameworkName = `t-${randomUUID().slice(0, 8)}`;
+  const taskQueue = `mesoflow-${frameworkName}`;
+  const workerConfig: WorkerConfigInput = {
+    temporalAddress: temporal.address,
+    temporalNamespace: temporal.namespace,
+    masters: [cluster.masterUrl],
+    frameworkName,
+    taskQueue,
+    sessionHeartbeatTimeoutSeconds: 3,
+    declineRefuseSeconds: 1,
+    leaseTimeoutMs: 2000,
+    suppressDelayMs: 300,
+    failoverTimeoutSeconds: 600,
+    heartbeatMissLimit: 3,
+    ...options.worker,
+  };
+  const worker = options.noWorker ? undefined : await startWorker(workerConfig, { logger });
+  const clientWorker = worker ?? (await startWorker({ ...workerConfig, hostSession: false }, { logger }));
+  const client = clientWorker.client;
+  return {
+    temporal,
+    cluster,
+    worker: clientWorker,
+    frameworkName,
+    taskQueue,
+    workerConfig,
+    logger,
+    start: (spec, jobId) => startJob(client, { spec, frameworkName, taskQueue, tuning: fastTuning, ...(jobId ? { jobId } : {}) }),
+    progress: (h) => jobProgress(h),
+    async stop() {
+      await client.workflow.getHandle(sessionWorkflowId(frameworkName)).terminate('test over').catch(() => undefined);
+      await clientWorker.stop();
+      await cluster.stop();
+      await temporal.release();
+    },
+  };
+}
+
+/** The failure a job ended with (ApplicationFailure type and details), or throws if it succeeded. */
+export async function jobFailure(handle: WorkflowHandle): Promise<{ type: string | undefined; details: unknown[] }> {
+  try {
+    await handle.result();
+  } catch (err) {
+    if (err instanceof WorkflowFailedError) {
+      const cause = err.cause as { type?: string; details?: unknown[] } | undefined;
+      return { type: cause?.type, details: cause?.details ?? [] };
+    }
+    throw err;
+  }
+  throw new Error('the job succeeded');
+}
