@@ -3,7 +3,7 @@
 // GET_FRAMEWORKS, GET_AGENTS, GET_EXECUTORS, GET_HEALTH, GET_VERSION,
 // GET_MASTER. Kept looser than the scheduler API: most fields optional.
 import { z } from 'zod';
-import { boolSchema, bytesSchema, doubleSchema, int32Schema, openEnum } from './scalars.js';
+import { boolSchema, bytesSchema, doubleSchema, int32Schema, int64Schema, openEnum } from './scalars.js';
 import { doubleValueSchema, domainInfoSchema, labelsSchema, timeInfoSchema } from './common.js';
 import { agentIdSchema, executorIdSchema, frameworkIdSchema, taskIdSchema } from './ids.js';
 import { frameworkInfoSchema, masterInfoSchema, offerConstraintsSchema } from './framework.js';
@@ -61,7 +61,7 @@ export type MasterCallType = (typeof masterCallTypes)[number];
 export const masterCallSchema = z.looseObject({
   type: z.enum(masterCallTypes),
   get_metrics: z.looseObject({ timeout: z.looseObject({}).optional() }).optional(),
-  read_file: z.looseObject({ path: z.string(), offset: z.number().optional(), length: z.number().optional() }).optional(),
+  read_file: z.looseObject({ path: z.string(), offset: int64Schema, length: int64Schema.optional() }).optional(),
   list_files: z.looseObject({ path: z.string() }).optional(),
   teardown: z.looseObject({ framework_id: frameworkIdSchema }).optional(),
   mark_agent_gone: z.looseObject({ agent_id: agentIdSchema }).optional(),
