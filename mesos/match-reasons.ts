@@ -14,7 +14,7 @@
 import type { PlacementConstraint } from './constraints.js';
 import { constraintDetail, constraintKey, offerSatisfies } from './constraints.js';
 import { DIMENSIONS, PORTS, type Dimension, type OfferState } from './offer-pool.js';
-import { demandNeeds, type Demand } from './demand.js';
+import type { Demand } from './demand.js';
 
 export type NoFitReason =
   | { kind: 'insufficient'; resource: Dimension; wanted: number; available: number /* the most any offer lacking it had */ }
@@ -34,6 +34,8 @@ interface RoleSummary {
   sorted: Float64Array[];
   roleFailures: number;
   offeredToOthers: string[];
+  /** Per dimension, the insufficient reason (null: none) for each wanted amount seen. */
+  insufficient: Array<Map<number, Unmatched['reasons'][number] | null>>;
 }
 
 interface MemoEntry {
@@ -68,22 +70,26 @@ function countBelow(sorted: Float64Array, x: number): number {
   return lo;
 }
 
+type ReasonCount = Unmatched['reasons'][number];
+
 /**
- * `groups[k]` is a number equal for demands of the same role and constraints
- * as `demands[unmatched[k]]`; demands equal in that and in size share one
- * (read-only) reasons array, so a long queue of similar jobs is explained
- * with few allocations.
+ * `unmatched[k]` indexes `demands`; `groups[k]` is a number equal for demands
+ * of the same role and constraints; `needs[5k..5k+4]` is that demand's
+ * demandNeeds. Demands equal in group and size share one (read-only) reasons
+ * array, and reason objects are shared too, so a long queue of similar jobs
+ * is explained with few allocations.
  */
 export function explainUnmatched(
   demands: readonly Demand[],
   unmatched: readonly number[],
   groups: readonly number[],
+  needs: Float64Array,
   states: readonly OfferState[],
   hostTaken: (group: string, host: string) => boolean,
 ): Unmatched[] {
   const memo = new Map<number, MemoEntry[]>();
   const summaries = new Map<string | undefined, RoleSummary>();
-  const constraintFailures = new Map<string, number>();
+  const groupReasons = new Map<number, ReasonCount[]>();
   const need = new Float64Array(5);
 
   const summary = (role: string | undefined): RoleSummary => {
@@ -107,51 +113,43 @@ export function explainUnmatched(
       sorted: columns.map((c) => Float64Array.from(c).sort()),
       roleFailures: states.length - eligible.length,
       offeredToOthers: [...offered].sort(),
+      insufficient: DIMENSIONS.map(() => new Map<number, ReasonCount | null>()),
     };
     summaries.set(role, s);
     return s;
   };
 
-  const out: Unmatched[] = [];
-  for (let k = 0; k < unmatched.length; k++) {
-    const demand = demands[unmatched[k] as number] as Demand;
-    demandNeeds(demand.resources, need);
-    const group = groups[k] as number;
-    const hash = needsHash(group, need);
-    let bucket = memo.get(hash);
-    if (bucket === undefined) memo.set(hash, (bucket = []));
-    const known = findEntry(bucket, group, need);
-    if (known !== undefined) {
-      out.push({ demandId: demand.id, reasons: known });
-      continue;
-    }
-    const s = summary(demand.role);
-    const reasons: Unmatched['reasons'] = [];
+  // Role and constraint reasons depend on the group only.
+  const fixedReasons = (group: number, demand: Demand, s: RoleSummary): ReasonCount[] => {
+    let rs = groupReasons.get(group);
+    if (rs !== undefined) return rs;
+    rs = [];
     if (demand.role !== undefined && s.roleFailures > 0) {
-      reasons.push({ reason: { kind: 'role', wanted: demand.role, offered: s.offeredToOthers }, offers: s.roleFailures });
+      rs.push({ reason: { kind: 'role', wanted: demand.role, offered: s.offeredToOthers }, offers: s.roleFailures });
     }
     const seen = new Set<string>();
     for (const c of demand.constraints ?? []) {
       const ck = constraintKey(c);
       if (seen.has(ck)) continue;
       seen.add(ck);
-      const cacheKey = `${demand.role === undefined ? '\u0002any' : demand.role}\u0001${ck}`;
-      let failed = constraintFailures.get(cacheKey);
-      if (failed === undefined) {
-        failed = 0;
-        for (const i of s.eligible) if (!offerSatisfies(c, (states[i] as OfferState).offer, hostTaken)) failed++;
-        constraintFailures.set(cacheKey, failed);
-      }
-      if (failed > 0) reasons.push({ reason: { kind: 'constraint', constraint: c, detail: constraintDetail(c) }, offers: failed });
+      let failed = 0;
+      for (const i of s.eligible) if (!offerSatisfies(c, (states[i] as OfferState).offer, hostTaken)) failed++;
+      if (failed > 0) rs.push({ reason: { kind: 'constraint', constraint: c, detail: constraintDetail(c) }, offers: failed });
     }
-    for (let d = 0; d < 5; d++) {
-      const wanted = need[d] as number;
-      if (wanted <= 0) continue;
-      const col = s.sorted[d] as Float64Array;
-      const k = countBelow(col, wanted);
-      if (k === 0) continue;
+    groupReasons.set(group, rs);
+    return rs;
+  };
+
+  const insufficient = (s: RoleSummary, d: number, wanted: number): ReasonCount | null => {
+    const cache = s.insufficient[d] as Map<number, ReasonCount | null>;
+    let r = cache.get(wanted);
+    if (r !== undefined) return r;
+    const col = s.sorted[d] as Float64Array;
+    const k = countBelow(col, wanted);
+    if (k === 0) r = null;
+    else {
       const best = col[k - 1] as number;
-      reasons.push({
+      r = {
         reason: {
           kind: 'insufficient',
           resource: DIMENSIONS[d] as Dimension,
@@ -159,11 +157,36 @@ export function explainUnmatched(
           available: d === PORTS ? best : best / 1000,
         },
         offers: k,
-      });
+      };
     }
-    reasons.sort((a, b) => b.offers - a.offers);
+    cache.set(wanted, r);
+    return r;
+  };
+
+  const out: Unmatched[] = new Array<Unmatched>(unmatched.length);
+  for (let k = 0; k < unmatched.length; k++) {
+    const demand = demands[unmatched[k] as number] as Demand;
+    for (let d = 0; d < 5; d++) need[d] = needs[5 * k + d] as number;
+    const group = groups[k] as number;
+    const hash = needsHash(group, need);
+    let bucket = memo.get(hash);
+    if (bucket === undefined) memo.set(hash, (bucket = []));
+    const known = findEntry(bucket, group, need);
+    if (known !== undefined) {
+      out[k] = { demandId: demand.id, reasons: known };
+      continue;
+    }
+    const s = summary(demand.role);
+    const reasons = fixedReasons(group, demand, s).slice();
+    for (let d = 0; d < 5; d++) {
+      const wanted = need[d] as number;
+      if (wanted <= 0) continue;
+      const r = insufficient(s, d, wanted);
+      if (r !== null) reasons.push(r);
+    }
+    if (reasons.length > 1) reasons.sort((a, b) => b.offers - a.offers);
     bucket.push({ group, need: Float64Array.from(need), reasons });
-    out.push({ demandId: demand.id, reasons });
+    out[k] = { demandId: demand.id, reasons };
   }
   return out;
 }

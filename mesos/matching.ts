@@ -130,6 +130,7 @@ export function matchDemands(demands: readonly Demand[], offers: readonly Offer[
   const need = new Float64Array(5);
   const unmatched: number[] = [];
   const unmatchedGroups: number[] = [];
+  let unmatchedNeeds = new Float64Array(5 * 64);
 
   const roleIndex = (role: string | undefined): RoleIndex => {
     let ri = roles.get(role);
@@ -198,6 +199,13 @@ export function matchDemands(demands: readonly Demand[], offers: readonly Offer[
     return true;
   };
   const reject = (di: number, g: DemandGroup): void => {
+    const k = unmatched.length;
+    if (5 * k + 5 > unmatchedNeeds.length) {
+      const grown = new Float64Array(unmatchedNeeds.length * 2);
+      grown.set(unmatchedNeeds);
+      unmatchedNeeds = grown;
+    }
+    unmatchedNeeds.set(need, 5 * k);
     unmatched.push(di);
     unmatchedGroups.push(g.id);
   };
@@ -263,7 +271,7 @@ export function matchDemands(demands: readonly Demand[], offers: readonly Offer[
   return {
     matches,
     unmatched: explain
-      ? explainUnmatched(demands, unmatched, unmatchedGroups, states, hostTaken)
+      ? explainUnmatched(demands, unmatched, unmatchedGroups, unmatchedNeeds, states, hostTaken)
       : unmatched.map((di) => ({ demandId: (demands[di] as Demand).id, reasons: [] })),
   };
 }
