@@ -8,16 +8,20 @@
 //
 // Speed: offers become OfferStates (integer thousandths, cached per-role
 // totals); for every demand role the maxima of the offers' remainders are
-// kept as an upper bound, so a demand larger than every offer is rejected in
-// O(1) without a scan, and the maxima are recomputed only when a demand
-// passes the stale bound. Resource objects are created only for a demand
-// that is placed.
+// kept (exact, or a stale upper bound), so a demand larger than every offer
+// is rejected in O(1) without a scan. Demands of the same role and
+// constraints form a group that remembers the sizes that found no offer: a
+// later demand at least as large in every dimension is rejected without a
+// scan too (remainders only shrink during a match). Resource objects are
+// created only for a demand that is placed.
 //
 // Reasons for the demands that fit nowhere are computed after the loop, in
 // one pass (match-reasons.ts), against the offers' final remainders. That is
 // truthful: remainders only shrink and UNIQUE hosts only fill up during a
 // match, so whatever stopped a demand at its turn still holds at the end;
 // the figures ("available") are what the next demand of that size would face.
+// The trade-off: a reason names the state after the whole match, not the
+// state at the demand's turn (which would cost a scan per unmatched demand).
 
 import type { Offer, Resource } from './resource-types.js';
 import { constraintKey, offerSatisfies, uniqueGroup, type PlacementConstraint } from './constraints.js';

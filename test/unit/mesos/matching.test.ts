@@ -161,6 +161,7 @@ test('revocable resources and persistent volumes are left alone', () => {
 test('UNIQUE: distinct hosts within a match and against hostsInUse, per group', () => {
   const offers = ['h1', 'h2', 'h3'].map((host) => makeOffer({ host, cpus: 8, mem: 8192 }));
   const unique = { field: 'hostname', operator: 'UNIQUE', group: 'batch-1' } as const;
+  const hostsInUse = new Map([['batch-1', new Set(['h1'])]]);
   const result = matchDemands(
     [
       demand('u1', 1, 1, { constraints: [unique] }),
@@ -170,9 +171,10 @@ test('UNIQUE: distinct hosts within a match and against hostsInUse, per group', 
       demand('plain', 1, 1),
     ],
     offers,
-    { hostsInUse: new Map([['batch-1', new Set(['h1'])]]) },
+    { hostsInUse },
   );
   assert.deepEqual(placedOn(result), { u1: 'h2', u2: 'h3', other: 'h1', plain: 'h1' });
+  assert.deepEqual([...(hostsInUse.get('batch-1') ?? [])], ['h1'], 'hostsInUse is not modified');
   assert.deepEqual(reasonsOf(result, 'u3'), [
     { reason: { kind: 'constraint', constraint: unique, detail: 'host already runs a demand of UNIQUE group "batch-1"' }, offers: 3 },
   ]);
