@@ -247,3 +247,4 @@ export function rangesTotal(resources: readonly Resource[], name: string): numbe
 }
 
 export { parseRanges as flatRangesOf, parseMilli as milliOf };
+export { InvalidResourceError } from './resource-identity.js';
