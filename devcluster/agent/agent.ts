@@ -123,6 +123,10 @@ interface FrameworkRecord {
   removed: boolean;
 }
 
+/** Mesos's --max_completed_executors_per_framework default and MAX_COMPLETED_FRAMEWORKS. */
+const MAX_COMPLETED_EXECUTORS_PER_FRAMEWORK = 150;
+const MAX_COMPLETED_FRAMEWORKS = 50;
+
 const NETWORK_IP = (host: string): string => (isIP(host) !== 0 && host !== '0.0.0.0' && host !== '::' ? host : '127.0.0.1');
 
 function hasCapability(fw: FrameworkInfo, cap: string): boolean {
@@ -181,6 +185,8 @@ export async function createAgent(options: AgentOptions, sink: AgentSink): Promi
 
 class Agent implements DevAgentHandle {
   private readonly frameworks = new Map<string, FrameworkRecord>();
+  /** Frameworks removed and then seen again under the same id (kept for /state). */
+  private readonly pastFrameworks: FrameworkRecord[] = [];
   private server: AgentHttpServer | undefined;
   private view: AgentInfoView | undefined;
   private stopped = false;
@@ -279,7 +285,7 @@ class Agent implements DevAgentHandle {
 
   /** Ends a task that never got a process (launch failures, kill during launch). */
   private failLaunch(rec: TaskRecord, state: TaskState, reason: TaskStatusReason, message: string): void {
-    if (rec.phase === 'done') return;
+    if (rec.phase !== 'launching') return;
     rec.phase = 'done';
     this.logger.info('task ended before it started', { frameworkId: rec.frameworkId, taskId: rec.taskId, state, reason, message: message });
     this.update(rec, this.agentStatus(rec, state, reason, message));
@@ -297,6 +303,7 @@ class Agent implements DevAgentHandle {
     const taskId = task.task_id.value;
     let fw = this.frameworks.get(frameworkId);
     if (!fw || fw.removed) {
+      if (fw) this.pastFrameworks.push(fw);
       fw = { info: framework, tasks: new Map(), removed: false };
       this.frameworks.set(frameworkId, fw);
     } else {
@@ -573,6 +580,37 @@ class Agent implements DevAgentHandle {
     }
     const result = rec.stream.acknowledge(uuidBase64);
     if (result === 'ignored') this.logger.debug('acknowledgement ignored (not the update in flight)', { frameworkId, taskId, uuid: uuidBase64 });
+    else if (rec.phase === 'done' && rec.stream.drained) this.prune();
+  }
+
+  /** Keeps what Mesos keeps: 150 completed executors per framework, 50 completed frameworks. */
+  private prune(): void {
+    for (const fw of this.frameworks.values()) {
+      const completed = [...fw.tasks.values()].filter((r) => r.phase === 'done' && (r.stream.drained || fw.removed));
+      for (const rec of completed.slice(0, Math.max(0, completed.length - MAX_COMPLETED_EXECUTORS_PER_FRAMEWORK))) this.forget(fw, rec);
+    }
+    // Only frameworks whose processes are all gone: stop() must still be able to wait for the others.
+    const removed = [...this.pastFrameworks, ...[...this.frameworks.values()].filter((f) => f.removed)].filter((f) =>
+      [...f.tasks.values()].every((r) => r.phase === 'done'),
+    );
+    for (const fw of removed.slice(0, Math.max(0, removed.length - MAX_COMPLETED_FRAMEWORKS))) {
+      for (const rec of fw.tasks.values()) this.forget(fw, rec);
+      const i = this.pastFrameworks.indexOf(fw);
+      if (i !== -1) this.pastFrameworks.splice(i, 1);
+      else this.frameworks.delete(fw.info.id.value);
+    }
+  }
+
+  private forget(fw: FrameworkRecord, rec: TaskRecord): void {
+    fw.tasks.delete(rec.taskId);
+    // The sandbox stays on disk (Mesos garbage-collects it much later); only its /files names go.
+    this.files.detach(rec.sandbox);
+    const latest = executorLatestRunPath(this.options.workDir, this.options.id, rec.frameworkId, rec.taskId);
+    const current = this.frameworks.get(rec.frameworkId)?.tasks.get(rec.taskId);
+    if (current === undefined) {
+      this.files.detach(latest);
+      this.files.detach(executorVirtualPath(rec.frameworkId, rec.taskId));
+    }
   }
 
   shutdownFramework(frameworkId: string): void {
@@ -580,6 +618,7 @@ class Agent implements DevAgentHandle {
     if (!fw || fw.removed) return;
     fw.removed = true;
     for (const rec of fw.tasks.values()) this.silence(rec, false);
+    this.prune();
   }
 
   /** Stops every update of the task and ends its process (gracefully unless `now`). */
@@ -606,7 +645,7 @@ class Agent implements DevAgentHandle {
     if (this.stopped) return;
     this.stopped = true;
     const waits: Array<Promise<void>> = [];
-    for (const fw of this.frameworks.values()) {
+    for (const fw of [...this.pastFrameworks, ...this.frameworks.values()]) {
       for (const rec of fw.tasks.values()) {
         if (rec.killTimer) clearTimeout(rec.killTimer);
         this.silence(rec, true);
@@ -622,7 +661,7 @@ class Agent implements DevAgentHandle {
 
   tasks(): AgentTaskView[] {
     const out: AgentTaskView[] = [];
-    for (const fw of this.frameworks.values()) {
+    for (const fw of [...this.pastFrameworks, ...this.frameworks.values()]) {
       for (const rec of fw.tasks.values()) {
         out.push({
           frameworkId: rec.frameworkId,
@@ -655,7 +694,7 @@ class Agent implements DevAgentHandle {
       switchUser: this.switchUser,
       resources: this.resources,
       attributes: this.attributes,
-      frameworks: [...this.frameworks.values()].map((fw) => ({
+      frameworks: [...this.pastFrameworks, ...this.frameworks.values()].map((fw) => ({
         info: fw.info,
         removed: fw.removed,
         tasks: [...fw.tasks.values()].map((rec) => ({
