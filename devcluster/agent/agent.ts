@@ -12,7 +12,9 @@ import type { Logger } from '../../common/logger.js';
 import { silentLogger } from '../../common/logger.js';
 import { durationToMs, newStatusUuid } from '../../mesos/json.js';
 import type { Attribute, FrameworkInfo, KillPolicy, Resource, TaskInfo, TaskState, TaskStatus, TaskStatusReason } from '../../mesos/schemas/index.js';
-import type { AgentInfoView, AgentSink, DevAgent } from './contract.js';
+import type { AgentInfoView, AgentSink, AgentTaskView, DevAgent } from './contract.js';
+
+export type { AgentTaskView } from './contract.js';
 import { ExecutorLog, commandExitMessage, formatDuration } from './executor-log.js';
 import { FilesRegistry } from './files-api.js';
 import { startAgentHttpServer, type AgentHttpServer } from './agent-http.js';
@@ -61,27 +63,6 @@ export interface AgentOptions {
   /** master_hostname in /state. */
   masterHostname?: string;
   logger?: Logger;
-}
-
-/** One task as the agent knows it, for the master's and the agent's state endpoints. */
-export interface AgentTaskView {
-  frameworkId: string;
-  taskId: string;
-  name: string;
-  /** The newest state of the task (the last update the agent generated). */
-  state: TaskState;
-  /** The state of the update in flight (not yet acknowledged), if any. */
-  pendingState: TaskState | undefined;
-  resources: Resource[];
-  containerId: string;
-  /** Real sandbox directory. */
-  sandbox: string;
-  /** /frameworks/<fid>/executors/<tid>/runs/latest */
-  virtualSandbox: string;
-  /** Task process id while it runs. */
-  pid: number | undefined;
-  /** False once the process is gone and every update is acknowledged (or the framework was removed). */
-  active: boolean;
 }
 
 export interface DevAgentHandle extends DevAgent {

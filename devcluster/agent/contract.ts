@@ -46,4 +46,32 @@ export interface DevAgent {
   shutdownFramework(frameworkId: string): void;
   /** Stops the HTTP server and kills every task process. */
   stop(): Promise<void>;
+  /**
+   * Every task the agent has been given, active and completed (the real agent
+   * implements it; in-process fakes may leave it out).
+   */
+  tasks?(): AgentTaskView[];
+  /** The agent's v0 `/state` document (same as GET /state on its HTTP server). */
+  state?(): Record<string, unknown>;
+}
+
+/** One task as the agent knows it. */
+export interface AgentTaskView {
+  frameworkId: string;
+  taskId: string;
+  name: string;
+  /** The newest state of the task (the last update the agent generated). */
+  state: TaskState;
+  /** The state of the update in flight (sent, not yet acknowledged), if any. */
+  pendingState: TaskState | undefined;
+  resources: Resource[];
+  containerId: string;
+  /** Real sandbox directory: <workDir>/slaves/<agent>/frameworks/<fw>/executors/<task>/runs/<container>. */
+  sandbox: string;
+  /** /frameworks/<fid>/executors/<tid>/runs/latest, readable through /files. */
+  virtualSandbox: string;
+  /** Task process id while it runs. */
+  pid: number | undefined;
+  /** False once the process is gone and every update is acknowledged (or the framework was removed). */
+  active: boolean;
 }
