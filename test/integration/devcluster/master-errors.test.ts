@@ -133,7 +133,7 @@ describe('devcluster master: scheduler endpoint errors', () => {
     s.stream.close();
   });
 
-  it('answers 400 to malformed calls with Mesos's texts and never crashes on garbage', async () => {
+  it("answers 400 to malformed calls with Mesos's texts and never crashes on garbage", async () => {
     const bodies = ['{"type":"ACCEPT","framework_id":{"value":1}}', '{"type":"ACCEPT","framework_id":"x"}', '{"type":"SUBSCRIBE","subscribe":{"framework_info":{"user":"u","name":"n","capabilities":"MULTI_ROLE"}}}', '\u0000\u0001', '{"type":["SUBSCRIBE"]}', 'null', '1e999', '{"type":"ACCEPT","framework_id":{"value":"f"},"accept":{"operations":[{"type":"LAUNCH","launch":{"task_infos":[{}]}}]}}'];
     for (const body of bodies) {
       const r = await http(`${dc.masterUrl}/api/v1/scheduler`, { headers: { 'Content-Type': 'application/json' }, body });
