@@ -4,9 +4,15 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DevCluster } from '../../../devcluster/index.js';
-import { EventStreamReader, call, cluster, frameworkInfo, http, subscribe, transcript, type HttpResult } from './master-support.js';
+import { EventStreamReader, call, cluster, frameworkInfo, http, subscribe, transcript, type HttpResult, type TranscriptExchange } from './master-support.js';
 
 const errors = transcript('10-errors.json').exchanges;
+
+function recorded(index: number): TranscriptExchange['response'] {
+  const ex = errors[index];
+  if (ex === undefined) throw new Error(`no exchange ${index} in 10-errors.json`);
+  return ex.response;
+}
 
 function assertErrorAnswer(got: HttpResult, want: { status: number; headers: Record<string, string>; body: unknown }): void {
   assert.equal(got.status, want.status);
@@ -51,7 +57,7 @@ describe('devcluster master: scheduler endpoint errors', () => {
     const s = await subscribe(dc.masterUrl, frameworkInfo('errors', { failover_timeout: 60 }));
     const fid = { value: s.frameworkId };
     const noStream = await call(dc.masterUrl, { type: 'REVIVE', framework_id: fid });
-    assertErrorAnswer(noStream, (errors[21] as { response: never }).response);
+    assertErrorAnswer(noStream, recorded(21));
 
     const wrong = 'a96736c7-2b36-49e5-93af-7871fdbc6419';
     const stale = await call(dc.masterUrl, { type: 'REVIVE', framework_id: fid }, wrong);
@@ -68,8 +74,8 @@ describe('devcluster master: scheduler endpoint errors', () => {
     assert.equal(acceptIgnored.body, '');
 
     const ackBody = (uuid: string, agent = 'a', taskId = 't') => ({ type: 'ACKNOWLEDGE', acknowledge: { agent_id: { value: agent }, task_id: { value: taskId }, uuid } });
-    assertErrorAnswer(await s.call(ackBody('bm90LWEtdXVpZA==')), (errors[25] as { response: never }).response);
-    assertErrorAnswer(await s.call(ackBody('ab-_ab-_ab-_ab-_ab-_ag==')), (errors[27] as { response: never }).response);
+    assertErrorAnswer(await s.call(ackBody('bm90LWEtdXVpZA==')), recorded(25));
+    assertErrorAnswer(await s.call(ackBody('ab-_ab-_ab-_ab-_ab-_ag==')), recorded(27));
     const unknownAck = await s.call(ackBody('RmtlRKRvRNmXCetJUsF9qA==', 'no-such-agent', 'no-such-task'));
     assert.equal(unknownAck.status, 202);
 
@@ -77,13 +83,13 @@ describe('devcluster master: scheduler endpoint errors', () => {
       headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'Mesos-Stream-Id': s.streamId },
       body: JSON.stringify({ type: 'SUBSCRIBE', subscribe: { framework_info: frameworkInfo('x') } }),
     });
-    assertErrorAnswer(subWithStream, (errors[29] as { response: never }).response);
+    assertErrorAnswer(subWithStream, recorded(29));
     for (const [accept, index] of [['text/plain', 30], ['application/json;q=0, text/plain', 31]] as const) {
       const r = await http(`${dc.masterUrl}/api/v1/scheduler`, {
         headers: { 'Content-Type': 'application/json', Accept: accept },
         body: JSON.stringify({ type: 'SUBSCRIBE', subscribe: { framework_info: frameworkInfo('x') } }),
       });
-      assertErrorAnswer(r, (errors[index] as { response: never }).response);
+      assertErrorAnswer(r, recorded(index));
     }
     for (const accept of ['*/*', 'application/*', 'text/html, application/json;q=0.5']) {
       const r = new EventStreamReader(dc.masterUrl, { type: 'SUBSCRIBE', subscribe: { framework_info: frameworkInfo(`accept-${accept}`) } }, { 'Content-Type': 'application/json', Accept: accept });
@@ -96,14 +102,14 @@ describe('devcluster master: scheduler endpoint errors', () => {
     // Disconnected (failover_timeout 60): 403 with or without the old stream id.
     s.stream.close();
     await waitFor(async () => (await call(dc.masterUrl, { type: 'REVIVE', framework_id: fid }, s.streamId)).status === 403);
-    assertErrorAnswer(await call(dc.masterUrl, { type: 'REVIVE', framework_id: fid }, s.streamId), (errors[37] as { response: never }).response);
-    assertErrorAnswer(await call(dc.masterUrl, { type: 'REVIVE', framework_id: fid }), (errors[38] as { response: never }).response);
+    assertErrorAnswer(await call(dc.masterUrl, { type: 'REVIVE', framework_id: fid }, s.streamId), recorded(37));
+    assertErrorAnswer(await call(dc.masterUrl, { type: 'REVIVE', framework_id: fid }), recorded(38));
 
     // Operator TEARDOWN → 200 empty; then 400 "Framework cannot be found" and SUBSCRIBE → ERROR "Framework has been removed".
     const teardown = await http(`${dc.masterUrl}/api/v1`, { headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify({ type: 'TEARDOWN', teardown: { framework_id: fid } }) });
     assert.equal(teardown.status, 200);
     assert.equal(teardown.body, '');
-    assertErrorAnswer(await call(dc.masterUrl, { type: 'REVIVE', framework_id: fid }, s.streamId), (errors[40] as { response: never }).response);
+    assertErrorAnswer(await call(dc.masterUrl, { type: 'REVIVE', framework_id: fid }, s.streamId), recorded(40));
     const again = new EventStreamReader(dc.masterUrl, { type: 'SUBSCRIBE', framework_id: fid, subscribe: { framework_info: frameworkInfo('errors', { id: fid, failover_timeout: 60 }) } });
     await again.opened;
     assert.equal(again.status, 200);
