@@ -1,6 +1,6 @@
-// The agent's HTTP server: /files/{read,browse,download} (served at the root,
-// as libprocess's "files" process is), /state and /health (also under the
-// agent process prefix /slave(1)). Any failure answers 500; nothing a client
+// The agent's HTTP server: /files/{read,browse,download,debug} (libprocess's
+// "files" process, so only under /files), /state and /health (the agent
+// process's, so also under /slave(1)). Any failure answers 500; nothing a client
 // sends can take the server down.
 import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -29,18 +29,14 @@ function reply(res: ServerResponse, r: FilesResponse): void {
 
 async function route(req: IncomingMessage, res: ServerResponse, opts: AgentHttpServerOptions): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://agent');
-  let path = url.pathname;
   const q = url.searchParams;
-  if (path.startsWith('/slave(1)/')) path = path.slice('/slave(1)'.length);
-  switch (path) {
+  // The files process lives at /files only; the agent's own endpoints also answer under /slave(1).
+  switch (url.pathname) {
     case '/files/read':
-    case '/files/read.json':
       return reply(res, await filesRead(opts.files, q));
     case '/files/browse':
-    case '/files/browse.json':
       return reply(res, await filesBrowse(opts.files, q));
-    case '/files/download':
-    case '/files/download.json': {
+    case '/files/download': {
       const r = await filesDownload(opts.files, q);
       if ('status' in r) return reply(res, r);
       res.writeHead(200, r.headers);
@@ -58,13 +54,14 @@ async function route(req: IncomingMessage, res: ServerResponse, opts: AgentHttpS
       return reply(res, { status: 200, headers: { 'Content-Type': 'application/json' }, body });
     }
     case '/state':
-    case '/state.json': {
+    case '/slave(1)/state': {
       const jsonp = q.get('jsonp');
       const json = JSON.stringify(opts.state());
       if (jsonp !== null) return reply(res, { status: 200, headers: { 'Content-Type': 'text/javascript' }, body: `${jsonp}(${json})` });
       return reply(res, { status: 200, headers: { 'Content-Type': 'application/json' }, body: json });
     }
     case '/health':
+    case '/slave(1)/health':
       res.writeHead(200, { 'Content-Length': '0' });
       res.end();
       return;

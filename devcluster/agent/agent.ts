@@ -15,7 +15,7 @@ import type { Attribute, FrameworkInfo, KillPolicy, Resource, TaskInfo, TaskStat
 import type { AgentInfoView, AgentSink, AgentTaskView, DevAgent } from './contract.js';
 
 export type { AgentTaskView } from './contract.js';
-import { ExecutorLog, commandExitMessage, formatDuration } from './executor-log.js';
+import { ExecutorLog, commandExitMessage, errnoText, formatDuration } from './executor-log.js';
 import { FilesRegistry } from './files-api.js';
 import { startAgentHttpServer, type AgentHttpServer } from './agent-http.js';
 import { buildAgentState } from './agent-state.js';
@@ -399,13 +399,13 @@ class Agent implements DevAgentHandle {
       }
       // Killed (or the agent stopped) while fetching.
       if (rec.phase !== 'launching') return;
-      this.startProcess(rec, command, owner, out.fd, err.fd);
+      await this.startProcess(rec, command, owner, out.fd, err.fd);
     } finally {
       await Promise.all([out.close(), err.close()]);
     }
   }
 
-  private startProcess(rec: TaskRecord, command: NonNullable<TaskInfo['command']>, owner: { uid: number; gid: number } | undefined, outFd: number, errFd: number): void {
+  private async startProcess(rec: TaskRecord, command: NonNullable<TaskInfo['command']>, owner: { uid: number; gid: number } | undefined, outFd: number, errFd: number): Promise<void> {
     const log = rec.log as ExecutorLog;
     log.write('exec.cpp:164', 'Version: 1.12.0');
     log.write('exec.cpp:237', `Executor registered on agent ${this.options.id}`);
@@ -434,6 +434,7 @@ class Agent implements DevAgentHandle {
 
     let child: ChildProcess | undefined;
     let spawnError: Error | undefined;
+    let childError: Error | undefined;
     try {
       child = spawn(file, args, {
         argv0,
@@ -444,21 +445,25 @@ class Agent implements DevAgentHandle {
         stdio: ['ignore', outFd, errFd],
         ...(owner ? { uid: owner.uid, gid: owner.gid } : {}),
       });
+      child.on('error', (e) => {
+        childError = e;
+        this.logger.warn('task process error', { err: e, taskId: rec.taskId });
+      });
     } catch (e) {
       spawnError = e as Error;
     }
     if (child === undefined || child.pid === undefined) {
-      // The executor forked, but exec failed: the command "exits" with status 1.
-      const reason = spawnError ?? new Error('spawn failed');
-      child?.on('error', () => undefined);
+      // The executor forked, but exec failed: mesos-containerizer says so and exits with status 1.
+      await new Promise((r) => setImmediate(r));
+      if (rec.phase !== 'launching') return;
+      const reason = spawnError ?? childError ?? new Error('spawn failed');
       rec.phase = 'running';
       this.update(rec, this.executorStatus(rec, 'TASK_STARTING'));
       this.update(rec, this.executorStatus(rec, 'TASK_RUNNING'));
-      log.write('launch.cpp:1181', `Failed to execute '${file}': ${reason.message}`, 'E');
+      log.raw(`Failed to execute '${file}': ${errnoText(reason)}\n`);
       this.finish(rec, 1, null);
       return;
     }
-    child.on('error', (e) => this.logger.warn('task process error', { err: e, taskId: rec.taskId }));
     rec.child = child;
     rec.pid = child.pid;
     registerGroup(child.pid);

@@ -40,6 +40,26 @@ const SIGNAL_TEXT: Record<string, string> = {
   SIGSYS: 'Bad system call',
 };
 
+const ERRNO_TEXT: Record<string, string> = {
+  ENOENT: 'No such file or directory',
+  EACCES: 'Permission denied',
+  EPERM: 'Operation not permitted',
+  ENOEXEC: 'Exec format error',
+  ENOTDIR: 'Not a directory',
+  E2BIG: 'Argument list too long',
+  ENOMEM: 'Cannot allocate memory',
+  ELOOP: 'Too many levels of symbolic links',
+  ENAMETOOLONG: 'File name too long',
+  ETXTBSY: 'Text file busy',
+  EISDIR: 'Is a directory',
+};
+
+/** strerror() of a Node system error, or its message. */
+export function errnoText(err: Error): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  return (code !== undefined ? ERRNO_TEXT[code] : undefined) ?? err.message;
+}
+
 export function signalDescription(signal: string): string {
   return SIGNAL_TEXT[signal] ?? `Unknown signal ${signal}`;
 }
@@ -91,8 +111,13 @@ export class ExecutorLog {
   constructor(private readonly path: string) {}
 
   write(where: string, message: string, level: 'I' | 'W' | 'E' = 'I'): void {
+    this.raw(glogLine(where, message, level));
+  }
+
+  /** A line without the glog prefix (what mesos-containerizer prints with cerr). */
+  raw(text: string): void {
     try {
-      appendFileSync(this.path, glogLine(where, message, level));
+      appendFileSync(this.path, text);
     } catch {
       // A sandbox removed under us must not take the agent down.
     }

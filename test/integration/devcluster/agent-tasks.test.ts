@@ -200,6 +200,7 @@ test('shell: false with a missing executable fails like a failed exec', async (t
   const states = await runToEnd(agent, sink, 'noexec');
   assert.deepEqual(states.map((s) => s.state), ['TASK_STARTING', 'TASK_RUNNING', 'TASK_FAILED']);
   assert.equal(states.at(-1)?.message, 'Command exited with status 1');
+  assert.match(readSandboxFile(agent, 'noexec', 'stderr'), /\nFailed to execute '\/nonexistent\/binary': No such file or directory\n/);
 });
 
 test('a DOCKER container cannot run here: TASK_FAILED from the agent, as with no docker containerizer', async (t) => {
