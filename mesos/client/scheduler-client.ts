@@ -107,7 +107,9 @@ export class SchedulerClient {
    * top-level framework_id too, as Mesos requires.
    */
   subscribe(frameworkInfo: FrameworkInfo, options: SubscribeOptions = {}): Subscription {
-    if (this.active && !this.active.closed) throw new SubscriptionActiveError();
+    if (this.active?.live) throw new SubscriptionActiveError();
+    // One that was never iterated holds nothing: it is simply replaced.
+    this.active?.close();
     const id = frameworkInfo.id?.value;
     const call: CallInput = {
       type: 'SUBSCRIBE',

@@ -54,9 +54,25 @@ export class Subscription implements AsyncIterable<Event> {
   private readonly params: SubscriptionParams;
   private readonly closer = new AbortController();
   private iterator: AsyncGenerator<Event, void, undefined> | undefined;
+  private finished = false;
 
   constructor(params: SubscriptionParams) {
-    this.params = params;
+    const closed = params.hooks.closed;
+    this.params = {
+      ...params,
+      hooks: {
+        ...params.hooks,
+        closed: () => {
+          this.finished = true;
+          closed();
+        },
+      },
+    };
+  }
+
+  /** True from the start of iteration until the stream has ended (any way) — i.e. while it holds a connection. */
+  get live(): boolean {
+    return this.iterator !== undefined && !this.finished && !this.closer.signal.aborted;
   }
 
   /** Ends the subscription: the iteration finishes without an error and the connection is closed. */
@@ -153,6 +169,8 @@ async function* run(p: SubscriptionParams, closeSignal: AbortSignal): AsyncGener
             if (Number.isFinite(interval) && interval > 0) intervalSeconds = interval;
             hooks.subscribed(event);
           }
+          // Records already decoded from this chunk must not outlive close().
+          if (endedByUs()) return;
           disarm();
           yield event;
         }

@@ -25,10 +25,11 @@ import {
   StreamConnectionError,
   SubscribeRefusedError,
   SchedulerClientConfigError,
+  SubscriptionActiveError,
   resolveLocation,
 } from '../../../mesos/client/index.js';
 import type { SchedulerClientOptions } from '../../../mesos/client/index.js';
-import { RecordIOTruncatedError, encodeRecord } from '../../../mesos/recordio.js';
+import { RecordIOTruncatedError, RecordTooLargeError, encodeRecord } from '../../../mesos/recordio.js';
 import { FakeMaster } from '../../support/fake-master.js';
 import type { FakeMasterOptions } from '../../support/fake-master.js';
 import { isKnownEvent } from '../../../mesos/schemas/index.js';
@@ -623,4 +624,53 @@ test('options are validated once, with the offending field named', () => {
   assert.equal(c.config.requestTimeoutMs, 75_000);
   assert.equal(c.config.heartbeatMissLimit, 5);
   assert.deepEqual(c.config.noLeaderRetry, { initialMs: 500, maxMs: 15_000, maxAttempts: 10 });
+});
+
+test('a master that accepts but never answers times out and the next master is used', async (t) => {
+  // Reads (so it notices the client hanging up) but never answers.
+  const hanging = createServer((socket) => socket.on('error', () => undefined).resume());
+  await new Promise<void>((r) => hanging.listen(0, '127.0.0.1', () => r()));
+  t.after(() => new Promise<void>((r) => hanging.close(() => r())));
+  const hangingUrl = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`;
+  const master = await startMaster();
+  const logger = createMemoryLogger();
+  const client = newClient({ masters: [hangingUrl, master.url], requestTimeoutMs: 300, logger });
+  const it = client.subscribe(frameworkInfo)[Symbol.asyncIterator]();
+  assert.equal((await nextEvent(it)).type, 'SUBSCRIBED');
+  assert.equal(client.leaderUrl, master.url);
+  const skipped = logger.records.find((r) => /unreachable/.test(r.msg));
+  assert.equal(skipped?.url, `${hangingUrl}/api/v1/scheduler`);
+  assert.match(String((skipped?.err as Error | undefined)?.name), /HeadersTimeoutError/);
+  await it.return?.();
+});
+
+test('a record larger than maxRecordBytes ends the stream with RecordTooLargeError', async () => {
+  const master = await startMaster();
+  const client = newClient({ masters: [master.url], maxRecordBytes: 100 });
+  await assert.rejects(
+    (async () => {
+      for await (const _ of client.subscribe(frameworkInfo)) assert.fail('the 451-byte SUBSCRIBED must not get through');
+    })(),
+    (e: unknown) => e instanceof RecordTooLargeError && e.declaredBytes === 451 && e.maxRecordBytes === 100,
+  );
+  const stream = await master.waitForStream();
+  await stream.closed;
+});
+
+test('one open subscription per client', async () => {
+  const master = await startMaster();
+  const client = newClient({ masters: [master.url] });
+  const idle = client.subscribe(frameworkInfo);
+  // Never iterated: replaced without complaint, and iterating it later does nothing.
+  const sub = client.subscribe(frameworkInfo);
+  const it = sub[Symbol.asyncIterator]();
+  await nextEvent(it);
+  assert.throws(() => client.subscribe(frameworkInfo), SubscriptionActiveError);
+  assert.deepEqual((await idle[Symbol.asyncIterator]().next()).done, true);
+  assert.equal(master.calls('SUBSCRIBE').length, 1);
+  sub.close();
+  assert.equal((await it.next()).done, true);
+  const again = client.subscribe(frameworkInfo)[Symbol.asyncIterator]();
+  assert.equal((await nextEvent(again)).type, 'SUBSCRIBED');
+  await again.return?.();
 });
