@@ -318,6 +318,8 @@ export class Master implements MasterContext {
     fw.active = false;
     fw.stream = undefined;
     fw.unregisteredTimeMs = this.now();
+    // The allocator drops a deactivated framework's decline filters (the recording shows an offer right after re-SUBSCRIBE).
+    this.allocator.forget(fw.id);
     for (const id of [...fw.offers]) {
       const offer = this.offers.get(id);
       if (offer !== undefined) this.allocator.removeOffer(offer);
