@@ -93,7 +93,8 @@ export class StatusUpdateStream {
   private sendHead(retry: boolean): void {
     const head = this.queue[0];
     if (head === undefined || this.closed) return;
-    this.opts.send({ frameworkId: this.opts.frameworkId, status: head, latestState: this.latest ?? head.state, retry });
+    // A copy per send: what the receiver does with it cannot change the agent's record.
+    this.opts.send({ frameworkId: this.opts.frameworkId, status: structuredClone(head), latestState: this.latest ?? head.state, retry });
     const delay = this.nextDelayMs;
     this.nextDelayMs = Math.min(delay * 2, this.opts.maxRetryMs);
     const setTimer = this.opts.setTimer ?? defaultSetTimer;

@@ -211,3 +211,27 @@ test('/files/download streams raw bytes; /state finds the sandbox; /health answe
   assert.equal(r.status, 404);
   assert.equal(realpathSync(sandbox), sandbox);
 });
+
+test('malformed requests get 4xx answers and never take the server down', async (t) => {
+  const { agent } = await startTestAgent(t);
+  const { connect } = await import('node:net');
+  const raw = (text: string): Promise<string> =>
+    new Promise((resolve) => {
+      const socket = connect(agent.info.port, '127.0.0.1');
+      let out = '';
+      socket.on('data', (d: Buffer) => (out += d.toString('latin1')));
+      socket.on('error', () => resolve(out));
+      socket.on('close', () => resolve(out));
+      socket.write(text);
+      setTimeout(() => socket.end(), 300);
+    });
+  assert.match(await raw('GARBAGE\r\n\r\n'), /^(HTTP\/1\.1 400|)/);
+  assert.match(await raw('GET /files/read?path=%&offset=%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'), /^HTTP\/1\.1 400 (.|\n|\r)*Failed to parse offset: Failed to convert '%zz' to number\.\n$/);
+  assert.match(await raw('GET /files/read?path=%E0%A4%A HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'), /^HTTP\/1\.1 404/);
+  assert.match(await raw(`GET /files/read?path=${'a'.repeat(10_000)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`), /^HTTP\/1\.1 404/);
+  assert.match(await raw('GET //files/read HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'), /^HTTP\/1\.1 404/);
+  assert.match(await raw('POST /files/browse?path=/x HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc'), /^HTTP\/1\.1 404/);
+  assert.match(await raw('GET /files/read?path=/x&offset=99999999999999999999999 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'), /^HTTP\/1\.1 400/);
+  const r = await get(agent, '/health');
+  assert.equal(r.status, 200);
+});
