@@ -95,7 +95,6 @@ interface TaskRecord {
   markExited: () => void;
   /** Framework removed or agent stopped: nothing more is sent. */
   silenced: boolean;
-  hasSandbox: boolean;
 }
 
 interface FrameworkRecord {
@@ -132,17 +131,6 @@ export function commandExecutorName(task: TaskInfo): string {
     name += args.length > 15 ? `(Command: [${args.slice(0, 12)}...])` : `(Command: [${args}])`;
   }
   return `Command Executor ${name}`;
-}
-
-export class AgentLaunchError extends Error {
-  override readonly name = 'AgentLaunchError';
-  constructor(
-    readonly frameworkId: string,
-    readonly taskId: string,
-    message: string,
-  ) {
-    super(`Launching task ${taskId} of framework ${frameworkId}: ${message}`);
-  }
 }
 
 export async function createAgent(options: AgentOptions, sink: AgentSink): Promise<DevAgentHandle> {
@@ -324,7 +312,6 @@ class Agent implements DevAgentHandle {
       exited,
       markExited,
       silenced: false,
-      hasSandbox: false,
     };
     fw.tasks.set(taskId, rec);
     this.launch(rec).catch((err: unknown) => {
@@ -365,7 +352,6 @@ class Agent implements DevAgentHandle {
     await this.files.attach(rec.sandbox, rec.sandbox);
     await this.files.attach(rec.sandbox, latest);
     await this.files.attach(rec.sandbox, executorVirtualPath(rec.frameworkId, rec.taskId));
-    rec.hasSandbox = true;
 
     const container = task.container;
     if (container?.type === 'DOCKER') {
