@@ -84,11 +84,15 @@ export async function jobWorkflow(input: JobWorkflowInput): Promise<JobResult> {
   const jobId = info.workflowId;
   const tuning: JobTuning = { ...defaultJobTuning, ...input.tuning };
   const progress = initialProgress(jobId);
-  let updatesSeen = 0;
+  // Per task: when it last reported, and since when it is unreachable.
+  const lastUpdateAt = new Map<string, number>();
+  const unreachableSince = new Map<string, number>();
   setHandler(progressQuery, () => progress);
   setHandler(taskUpdateSignal, (u) => {
     applyUpdate(progress, u);
-    updatesSeen++;
+    lastUpdateAt.set(u.taskId, Date.now());
+    if (u.state !== 'TASK_UNREACHABLE') unreachableSince.delete(u.taskId);
+    else if (!unreachableSince.has(u.taskId)) unreachableSince.set(u.taskId, Date.now());
   });
 
   const parsed = parseJobSpec(input.spec);
@@ -136,14 +140,30 @@ export async function jobWorkflow(input: JobWorkflowInput): Promise<JobResult> {
 
   const ended = (a: AttemptProgress) => a.state !== undefined && endsAttempt(a.state);
 
+  /**
+   * Waits for `fn` or `ms`. Unlike condition(fn, ms) the timer is left to
+   * fire instead of being cancelled: a TimerCanceled in the activation that
+   * completes a cancelled workflow does not replay (SDK 1.24, found by the
+   * replay test), and this runs exactly there.
+   */
+  async function waitUntil(fn: () => boolean, ms: number): Promise<boolean> {
+    let elapsed = false;
+    sleep(ms).then(
+      () => (elapsed = true),
+      () => (elapsed = true),
+    );
+    await condition(() => fn() || elapsed);
+    return fn();
+  }
+
   async function killAndWait(a: AttemptProgress, agentId: string | undefined): Promise<void> {
     progress.phase = 'killing';
     const graceMs = Math.round(spec.killGracePeriodSeconds * 1000);
     await control.killTask({ taskId: a.taskId, ...(agentId ? { agentId } : {}), gracePeriodMs: graceMs });
-    if (await condition(() => ended(a), graceMs + tuning.killWaitMarginSeconds * 1000)) return;
+    if (await waitUntil(() => ended(a), graceMs + tuning.killWaitMarginSeconds * 1000)) return;
     // No terminal update: ask once more, then go with what the master last said.
     await control.reconcileTask({ taskId: a.taskId, ...(agentId ? { agentId } : {}) });
-    await condition(() => ended(a), tuning.killWaitMarginSeconds * 1000);
+    await waitUntil(() => ended(a), tuning.killWaitMarginSeconds * 1000);
   }
 
   function fail(status: 'FAILED' | 'TIMED_OUT', why: string): never {
@@ -235,39 +255,44 @@ export async function jobWorkflow(input: JobWorkflowInput): Promise<JobResult> {
     throw err;
   }
 
+  /**
+   * Waits for the attempt's terminal update. Every wait is on `ended(a)`
+   * alone, never on "some update arrived": when several updates land in one
+   * workflow activation, a condition on the update count would resolve at a
+   * point that differs between the first run and a replay.
+   */
   async function followTask(a: AttemptProgress, agentId: string): Promise<AttemptOutcome> {
     const launchedAt = Date.now();
     const deadline = spec.timeoutSeconds !== undefined ? launchedAt + spec.timeoutSeconds * 1000 : Infinity;
     const baseQuietMs = tuning.reconcileAfterSeconds * 1000;
+    const boundMs = tuning.unreachableBoundSeconds * 1000;
     let quietMs = baseQuietMs;
-    let unreachableSince: number | undefined;
+    let lastReconcileAt = launchedAt;
+    let lastSeenAtReconcile = -1;
     while (!ended(a)) {
-      const seen = updatesSeen;
+      const lastHeard = () => Math.max(lastUpdateAt.get(a.taskId) ?? launchedAt, lastReconcileAt);
+      const unreachable = unreachableSince.get(a.taskId);
+      const wakeAt = Math.min(deadline, lastHeard() + quietMs, unreachable !== undefined ? unreachable + boundMs : Infinity);
+      if (await condition(() => ended(a), Math.max(1, wakeAt - Date.now()))) break;
       const now = Date.now();
-      let waitMs = Math.min(quietMs, deadline - now);
-      if (unreachableSince !== undefined) waitMs = Math.min(waitMs, unreachableSince + tuning.unreachableBoundSeconds * 1000 - now);
-      const changed = await condition(() => ended(a) || updatesSeen !== seen, Math.max(1, waitMs));
-      if (ended(a)) break;
-      if (Date.now() >= deadline) {
+      if (now >= deadline) {
         await killAndWait(a, a.agentId ?? agentId);
         if (a.state === 'TASK_FINISHED') break;
         return { kind: 'timeout' };
       }
-      if (a.state === 'TASK_UNREACHABLE') {
-        unreachableSince ??= Date.now();
-        if (Date.now() - unreachableSince >= tuning.unreachableBoundSeconds * 1000) {
-          // Best effort: if the agent comes back the task must not run on as a ghost.
-          await control.killTask({ taskId: a.taskId, agentId: a.agentId ?? agentId });
-          return { kind: 'infrastructure', cause: `TASK_UNREACHABLE for more than ${tuning.unreachableBoundSeconds}s` };
-        }
-      } else {
-        unreachableSince = undefined;
+      const since = unreachableSince.get(a.taskId);
+      if (since !== undefined && now - since >= boundMs) {
+        // Best effort: if the agent comes back the task must not run on as a ghost.
+        await control.killTask({ taskId: a.taskId, agentId: a.agentId ?? agentId });
+        return { kind: 'infrastructure', cause: `TASK_UNREACHABLE for more than ${tuning.unreachableBoundSeconds}s` };
       }
-      if (changed) {
-        quietMs = baseQuietMs;
-      } else {
+      if (now - lastHeard() >= quietMs) {
+        const heard = lastUpdateAt.get(a.taskId) ?? -1;
+        // Quiet again since the last question: ask less often (long tasks must not fill the history).
+        quietMs = heard === lastSeenAtReconcile ? Math.min(quietMs * 2, MAX_QUIET_MS) : baseQuietMs;
+        lastSeenAtReconcile = heard;
         await control.reconcileTask({ taskId: a.taskId, agentId: a.agentId ?? agentId });
-        quietMs = Math.min(quietMs * 2, MAX_QUIET_MS);
+        lastReconcileAt = Date.now();
       }
     }
     const last = [...a.statuses].reverse().find((s) => s.state === a.state);
