@@ -2,7 +2,7 @@
 // devcluster on loopback with short intervals, and a worker with its own
 // framework name and task queue (so test files never see each other's jobs).
 import { randomUUID } from 'node:crypto';
-import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { createLogger, type Logger } from '../../../common/logger.js';
 import { startDevCluster, type DevCluster, type DevClusterOptions } from '../../../devcluster/index.js';
 import { sessionWorkflowId } from '../../../activities/contract.js';
@@ -24,7 +24,9 @@ export const fastTuning: Partial<JobTuning> = {
 export interface Stack {
   temporal: TestTemporal;
   cluster: DevCluster;
-  worker: RunningWorker;
+  /** The in-process worker (undefined with `noWorker`). */
+  worker: RunningWorker | undefined;
+  client: Client;
   frameworkName: string;
   taskQueue: string;
   workerConfig: WorkerConfigInput;
@@ -69,12 +71,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...options.worker,
   };
   const worker = options.noWorker ? undefined : await startWorker(workerConfig, { logger });
-  const clientWorker = worker ?? (await startWorker({ ...workerConfig, hostSession: false }, { logger }));
-  const client = clientWorker.client;
+  const connection = worker ? undefined : await Connection.connect({ address: temporal.address });
+  const client = worker?.client ?? new Client({ connection: connection as Connection, namespace: temporal.namespace });
   return {
     temporal,
     cluster,
-    worker: clientWorker,
+    worker,
+    client,
     frameworkName,
     taskQueue,
     workerConfig,
@@ -83,7 +86,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     progress: (h) => jobProgress(h),
     async stop() {
       await client.workflow.getHandle(sessionWorkflowId(frameworkName)).terminate('test over').catch(() => undefined);
-      await clientWorker.stop();
+      await worker?.stop();
+      await connection?.close();
       await cluster.stop();
       await temporal.release();
     },
