@@ -1,7 +1,7 @@
 // A small stand-in for a Mesos master's scheduler endpoint, for the client's
 // integration tests. It speaks HTTP/1.1 directly on a TCP socket so that the
 // status lines, header lines and chunks are exactly those of the recordings
-// in /work/shared/mesos-transcripts (Node's http server would add
+// in test/fixtures/mesos-transcripts (Node's http server would add
 // `Connection`/`Keep-Alive` headers and choose chunking itself): each event
 // is written as its own chunk, like libprocess does.
 import { createServer } from 'node:net';
@@ -10,6 +10,7 @@ import { createServer as createTlsServer } from 'node:tls';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { RecordIODecoder, encodeRecord, recordToText } from '../../mesos/recordio.js';
+import { transcriptPath } from './fixtures.js';
 
 export interface RecordedRequest {
   method: string;
@@ -80,7 +81,7 @@ const STATUS_TEXT: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-const transcript = JSON.parse(readFileSync(new URL('../../../shared/mesos-transcripts/01-subscribe.json', import.meta.url), 'utf8')) as {
+const transcript = JSON.parse(readFileSync(transcriptPath('01-subscribe.json'), 'utf8')) as {
   exchanges: Array<{ raw_recordio_first_records?: string }>;
 };
 

@@ -34,10 +34,11 @@ import { FakeMaster } from '../../support/fake-master.js';
 import type { FakeMasterOptions } from '../../support/fake-master.js';
 import { isKnownEvent } from '../../../mesos/schemas/index.js';
 import type { Event, Operation, TaskStatus } from '../../../mesos/schemas/index.js';
+import { transcriptPath } from '../../support/fixtures.js';
 
 const frameworkInfo = { user: 'root', name: 'scheduler-client-test', roles: ['*'], capabilities: [{ type: 'MULTI_ROLE' }], failover_timeout: 60 };
 
-const errorsTranscript = JSON.parse(readFileSync(new URL('../../../../shared/mesos-transcripts/10-errors.json', import.meta.url), 'utf8')) as {
+const errorsTranscript = JSON.parse(readFileSync(transcriptPath('10-errors.json'), 'utf8')) as {
   exchanges: Array<{ comment: string; response: { status: number; body: unknown }; events?: Array<{ type: string; error?: { message: string } }> }>;
 };
 function recordedBody(status: number, contains: string): string {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { transcriptPath } from '../../support/fixtures.js';
 import {
   RecordIODecoder,
   RecordIODecodeError,
@@ -36,7 +37,7 @@ function decodeAll(chunks: Uint8Array[], max?: number): string[] {
   return out;
 }
 
-const transcript = JSON.parse(readFileSync(new URL('../../../../shared/mesos-transcripts/01-subscribe.json', import.meta.url), 'utf8')) as {
+const transcript = JSON.parse(readFileSync(transcriptPath('01-subscribe.json'), 'utf8')) as {
   exchanges: Array<{ raw_recordio_first_records?: string }>;
 };
 const rawFirst = transcript.exchanges.find((e) => typeof e.raw_recordio_first_records === 'string')?.raw_recordio_first_records;

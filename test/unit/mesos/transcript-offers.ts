@@ -1,9 +1,10 @@
-// Reads the offers recorded from real Mesos 1.12 (the /work/shared transcripts)
+// Reads the offers recorded from real Mesos 1.12 (test/fixtures/mesos-transcripts)
 // through the project's offer schema, for use as test inputs.
 import { readFileSync } from 'node:fs';
 import { offerSchema, type Offer, type Resource } from '../../../mesos/schemas/index.js';
+import { TRANSCRIPTS_DIR } from '../../support/fixtures.js';
 
-const TRANSCRIPTS = process.env.MESOFLOW_TRANSCRIPTS_DIR ?? '/work/shared/mesos-transcripts';
+const TRANSCRIPTS = TRANSCRIPTS_DIR;
 
 interface Transcript {
   exchanges: Array<{ events?: Array<{ type?: string; offers?: { offers?: unknown[] } }> }>;
