@@ -1,0 +1,99 @@
+// A worker process killed with SIGKILL mid-run and another one started:
+// every job finishes, the framework keeps its id, and no attempt ran two tasks.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { request } from 'undici';
+import { startStack, type Stack } from './stack.js';
+import { progressUntil, until } from './wait.js';
+import { FRAMEWORK_ID_QUERY, sessionWorkflowId } from '../../../activities/contract.js';
+import type { JobResult } from '../../../workflows/job-workflow.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+let stack: Stack;
+const children: ChildProcess[] = [];
+let output = '';
+
+function spawnWorker(): ChildProcess {
+  const c = stack.workerConfig;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      TEMPORAL_ADDRESS: stack.temporal.address,
+      TEMPORAL_NAMESPACE: stack.temporal.namespace,
+      MESOS_MASTER: stack.cluster.masterUrl,
+      MESOFLOW_FRAMEWORK_NAME: stack.frameworkName,
+      MESOFLOW_TASK_QUEUE: stack.taskQueue,
+      MESOFLOW_SESSION_HEARTBEAT_TIMEOUT: String(c.sessionHeartbeatTimeoutSeconds),
+      MESOFLOW_FAILOVER_TIMEOUT: '600',
+      MESOFLOW_DECLINE_REFUSE_SECONDS: '1',
+      MESOFLOW_LEASE_TIMEOUT_MS: '2000',
+      MESOFLOW_LOG_LEVEL: 'warn',
+    },
+  });
+  const keep = (d: Buffer) => (output = (output + d.toString()).slice(-20_000));
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  children.push(child);
+  return child;
+}
+
+before(async () => {
+  stack = await startStack({ noWorker: true });
+});
+after(async () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  await stack?.stop();
+});
+
+interface MasterTask {
+  task_id: { value: string };
+  state: string;
+}
+
+async function masterTasks(): Promise<MasterTask[]> {
+  const res = await request(`${stack.cluster.masterUrl}/api/v1`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ type: 'GET_TASKS' }),
+  });
+  const body = (await res.body.json()) as { get_tasks?: { tasks?: MasterTask[]; completed_tasks?: MasterTask[]; unreachable_tasks?: MasterTask[] } };
+  const t = body.get_tasks ?? {};
+  return [...(t.tasks ?? []), ...(t.completed_tasks ?? []), ...(t.unreachable_tasks ?? [])];
+}
+
+test('SIGKILL of the worker mid-run: another worker takes the session over, every job finishes, no attempt runs twice', async (t) => {
+  t.diagnostic('spawning worker A');
+  const a = spawnWorker();
+  const session = stack.client.workflow.getHandle(sessionWorkflowId(stack.frameworkName));
+  const frameworkId = await until(() => session.query<string | undefined>(FRAMEWORK_ID_QUERY), 'worker A to subscribe', 90_000);
+  const handles = await Promise.all(Array.from({ length: 12 }, (_, i) => stack.start({ command: i % 2 === 0 ? 'sleep 3' : 'sleep 1' })));
+  await progressUntil(handles[0]!, (p) => p.phase === 'running', 'a job running', 90_000);
+  a.kill('SIGKILL');
+  await new Promise((r) => a.once('exit', r));
+  t.diagnostic('worker A killed; spawning worker B');
+  // More jobs while no worker is alive.
+  handles.push(...(await Promise.all(Array.from({ length: 4 }, () => stack.start({ command: 'true' })))));
+  spawnWorker();
+  let results: JobResult[];
+  try {
+    results = (await Promise.all(handles.map((h) => h.result()))) as JobResult[];
+  } catch (err) {
+    t.diagnostic(output);
+    throw err;
+  }
+  assert.ok(results.every((r) => r.status === 'SUCCEEDED'), JSON.stringify(results));
+  assert.equal(await session.query<string | undefined>(FRAMEWORK_ID_QUERY), frameworkId, 'the framework kept its id');
+  const tasks = await masterTasks();
+  for (const h of handles) {
+    const progress = await stack.progress(h);
+    const mine = tasks.filter((x) => x.task_id.value.startsWith(`${h.workflowId}.`));
+    const ids = mine.map((x) => x.task_id.value);
+    assert.equal(new Set(ids).size, ids.length, `one task per attempt for ${h.workflowId}: ${ids.join(',')}`);
+    const launched = progress.attempts.filter((x) => x.agentId !== undefined).map((x) => x.taskId);
+    assert.deepEqual([...ids].sort(), [...launched].sort(), `tasks the master knows are the attempts the job launched (${h.workflowId})`);
+  }
+});
