@@ -21,7 +21,7 @@ import { Pool, request } from 'undici';
 import { RecordIODecoder } from '../mesos/recordio.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const CONNECTIONS = 8;
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const ACCEPT_SECONDS = 5;
 const WARMUP_SECONDS = 1;
 const LAUNCHES = 10;
@@ -34,7 +34,7 @@ interface Ack {
 }
 
 async function startMaster(): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'lib/devcluster-master-process.ts')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...(process.env.BENCH_MASTER_NODE_ARGS ?? '').split(' ').filter((a) => a !== ''), '--import', 'tsx', join(here, 'lib/devcluster-master-process.ts')], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout });
   const first: string = await new Promise((resolve, reject) => {
     lines.once('line', resolve);

@@ -6,11 +6,12 @@
 // error.
 import type { CallAccept, Operation, TaskInfo } from '../../mesos/schemas/index.js';
 import type { Allocator } from './allocator.js';
-import { contains, minus, plus } from './allocator.js';
+import { allocateOn, plus, releaseOn } from './allocator.js';
+import { ResourceBag } from '../../mesos/resources.js';
 import { masterStatus, stateFor, updateEvent, type MasterContext } from './context.js';
 import { validateId } from './ids.js';
 import type { FrameworkEntry, OfferEntry, TaskEntry } from './model.js';
-import { accountingForm, describeResources } from './resource-format.js';
+import { accountingForm, describeResources, forArithmetic, fromArithmetic } from './resource-format.js';
 
 export interface AcceptDeps {
   ctx: MasterContext;
@@ -56,7 +57,7 @@ function validateOffers(ctx: MasterContext, fw: FrameworkEntry, offerIds: string
 }
 
 /** Mesos's task validators in order (spec §8.3 step 4); `pool` is what is left of the offers. */
-function validateTask(fw: FrameworkEntry, task: TaskInfo, agentId: string, pool: TaskEntry['resources'], role: string): string | undefined {
+function validateTask(fw: FrameworkEntry, task: TaskInfo, agentId: string, pool: ResourceBag, role: string): string | undefined {
   const taskId = task.task_id.value;
   const idError = validateId(taskId);
   if (idError !== undefined) return idError;
@@ -81,12 +82,12 @@ function validateTask(fw: FrameworkEntry, task: TaskInfo, agentId: string, pool:
   const wanted = accountingForm(resources);
   let fits: boolean;
   try {
-    fits = contains(pool, wanted);
+    fits = pool.contains(ResourceBag.of(forArithmetic(wanted)));
   } catch {
     fits = false;
   }
   if (!fits) {
-    return `Total resources ${describeResources(wanted, role)} required by task and its executor is more than available ${describeResources(pool, role)}`;
+    return `Total resources ${describeResources(wanted, role)} required by task and its executor is more than available ${describeResources(fromArithmetic(pool.toResources()), role)}`;
   }
   return undefined;
 }
@@ -134,7 +135,8 @@ export function handleAccept(deps: AcceptDeps, fw: FrameworkEntry, accept: CallA
   }
   const agent = ctx.agents.get(agentId);
   // The offers' resources stay allocated to this framework while operations consume them.
-  if (agent !== undefined) agent.allocated = plus(agent.allocated, pool);
+  if (agent !== undefined) allocateOn(agent, pool);
+  const poolBag = ResourceBag.of(forArithmetic(pool));
 
   for (const op of operations) {
     const tasks = tasksOf(op);
@@ -162,13 +164,13 @@ export function handleAccept(deps: AcceptDeps, fw: FrameworkEntry, accept: CallA
         ctx.send(fw, updateEvent(status));
         continue;
       }
-      const error = op.id !== undefined ? 'The `id` field cannot be set on LAUNCH operations' : validateTask(fw, task, agentId, pool, role);
+      const error = op.id !== undefined ? 'The `id` field cannot be set on LAUNCH operations' : validateTask(fw, task, agentId, poolBag, role);
       if (error !== undefined) {
         sendTaskError(ctx, fw, task, error, 'REASON_TASK_INVALID', now);
         continue;
       }
       const resources = accountingForm(task.resources ?? []);
-      pool = minus(pool, resources);
+      for (const r of ResourceBag.of(forArithmetic(resources)).toResources()) poolBag.subtract(r);
       const entry: TaskEntry = {
         taskId: task.task_id.value,
         frameworkId: fw.id,
@@ -187,8 +189,9 @@ export function handleAccept(deps: AcceptDeps, fw: FrameworkEntry, accept: CallA
 
   // What no operation used goes back to the pool, filtered by accept.filters.
   if (agent !== undefined) {
-    agent.allocated = minus(agent.allocated, pool);
-    allocator.addFilter(fw, agentId, role, pool, accept.filters);
+    const leftover = fromArithmetic(poolBag.toResources());
+    releaseOn(agent, leftover);
+    allocator.addFilter(fw, agentId, role, leftover, accept.filters);
   }
 }
 

@@ -6,7 +6,7 @@
 // max(refuse_seconds, allocation interval) has passed). Frameworks take turns
 // in round-robin order, a simple stand-in for DRF that gives each a fair share.
 import type { Filters, Resource } from '../../mesos/schemas/index.js';
-import { addResources, containsResources, subtractResources, sumScalar } from '../../mesos/resources.js';
+import { ResourceBag, addResources, containsResources, subtractResources, sumScalar } from '../../mesos/resources.js';
 import type { MasterContext } from './context.js';
 import type { AgentEntry, FrameworkEntry, OfferEntry } from './model.js';
 import { forArithmetic, fromArithmetic, offerForm } from './resource-format.js';
@@ -30,6 +30,26 @@ export function minus(a: readonly Resource[], b: readonly Resource[]): Resource[
 
 export function contains(a: readonly Resource[], b: readonly Resource[]): boolean {
   return containsResources(forArithmetic(a), forArithmetic(b));
+}
+
+/** Marks resources of the agent as used (by an offer or a task). */
+export function allocateOn(agent: AgentEntry, resources: readonly Resource[]): void {
+  for (const r of forArithmetic(resources)) agent.allocated.add(r);
+  agent.version++;
+}
+
+/** Returns resources to the agent's free pool. */
+export function releaseOn(agent: AgentEntry, resources: readonly Resource[]): void {
+  for (const r of ResourceBag.of(forArithmetic(resources)).toResources()) agent.allocated.subtract(r);
+  agent.version++;
+}
+
+export function freeOf(agent: AgentEntry): Resource[] {
+  const cached = agent.freeCache;
+  if (cached !== undefined && cached.version === agent.version) return cached.free;
+  const free = minus(agent.total, fromArithmetic(agent.allocated.toResources()));
+  agent.freeCache = { version: agent.version, free };
+  return free;
 }
 
 function allocatable(resources: readonly Resource[]): boolean {
@@ -111,7 +131,7 @@ export class Allocator {
     if (!ctx.offers.delete(offer.id)) return;
     if (offer.timer !== undefined) clearTimeout(offer.timer);
     const agent = ctx.agents.get(offer.agentId);
-    if (agent !== undefined) agent.allocated = minus(agent.allocated, offer.resources);
+    if (agent !== undefined) releaseOn(agent, offer.resources);
     const fw = ctx.frameworks.get(offer.frameworkId);
     fw?.offers.delete(offer.id);
     if (fw !== undefined && filters !== undefined) this.addFilter(fw, offer.agentId, offer.role, offer.resources, filters);
@@ -134,7 +154,7 @@ export class Allocator {
     if (candidates.length === 0) return;
     const byFramework = new Map<FrameworkEntry, object[]>();
     for (const agent of ctx.agents.values()) {
-      const free = minus(agent.total, agent.allocated);
+      const free = freeOf(agent);
       if (free.length === 0 || !allocatable(free)) continue;
       for (let i = 0; i < candidates.length; i++) {
         const c = candidates[(this.turn + i) % candidates.length] as { fw: FrameworkEntry; role: string };
@@ -155,7 +175,7 @@ export class Allocator {
     const entry: OfferEntry = { id: ctx.ids.offerId(), frameworkId: fw.id, agentId: agent.id, role, resources };
     ctx.offers.set(entry.id, entry);
     fw.offers.add(entry.id);
-    agent.allocated = plus(agent.allocated, resources);
+    allocateOn(agent, resources);
     const timeout = ctx.settings.offerTimeoutMs;
     if (timeout !== undefined) {
       entry.timer = setTimeout(() => {

@@ -20,6 +20,7 @@ export class EventStream {
   readonly streamId = newStreamId();
   private heartbeat: NodeJS.Timeout | undefined;
   private ended = false;
+  private corked = false;
 
   constructor(
     private readonly res: ServerResponse,
@@ -46,6 +47,15 @@ export class EventStream {
 
   send(event: object): void {
     if (this.ended) return;
+    // Records written in the same tick leave in one syscall; each is still its own chunk.
+    if (!this.corked) {
+      this.corked = true;
+      this.res.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.res.uncork();
+      });
+    }
     this.res.write(encodeRecord(toMesosJson(event)));
   }
 

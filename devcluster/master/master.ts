@@ -7,7 +7,8 @@ import type { Logger } from '../../common/logger.js';
 import { isTerminalTaskState, type Call, type CallOf, type FrameworkInfo } from '../../mesos/schemas/index.js';
 import type { AgentStatusUpdate, DevAgent } from '../agent/contract.js';
 import { handleAccept } from './accept.js';
-import { Allocator, minus, plus } from './allocator.js';
+import { Allocator, allocateOn, releaseOn } from './allocator.js';
+import { ResourceBag } from '../../mesos/resources.js';
 import { masterStatus, stateFor, updateEvent, type MasterContext, type MasterSettings } from './context.js';
 import { EventStream } from './event-stream.js';
 import { capabilitiesOf, rolesOf, validateFrameworkInfo, validateRole } from './frameworks.js';
@@ -108,7 +109,8 @@ export class Master implements MasterContext {
       agent,
       info: agent.info,
       total: accountingForm(agent.info.resources),
-      allocated: [],
+      allocated: new ResourceBag(),
+      version: 0,
       registeredTimeMs,
     };
     this.agents.set(entry.id, entry);
@@ -182,7 +184,7 @@ export class Master implements MasterContext {
     if (task.released) return;
     task.released = true;
     const agent = this.agents.get(task.agentId);
-    if (agent !== undefined) agent.allocated = minus(agent.allocated, task.resources);
+    if (agent !== undefined) releaseOn(agent, task.resources);
   }
 
   private complete(fw: FrameworkEntry, task: TaskEntry): void {
@@ -545,7 +547,7 @@ export class Master implements MasterContext {
       const copy: TaskEntry = { ...task, statuses: [...task.statuses], released: false };
       fw.tasks.set(copy.taskId, copy);
       const agent = this.agents.get(copy.agentId);
-      if (agent !== undefined && !isTerminalTaskState(copy.state)) agent.allocated = plus(agent.allocated, copy.resources);
+      if (agent !== undefined && !isTerminalTaskState(copy.state)) allocateOn(agent, copy.resources);
       else copy.released = true;
     }
   }

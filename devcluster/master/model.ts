@@ -1,6 +1,7 @@
 // The master's in-memory records of frameworks, tasks, offers and agents.
 import type { FrameworkInfo, Resource, TaskInfo, TaskState, TaskStatus } from '../../mesos/schemas/index.js';
 import type { AgentInfoView, DevAgent } from '../agent/contract.js';
+import type { ResourceBag } from '../../mesos/resources.js';
 import type { EventStream } from './event-stream.js';
 
 export interface TaskEntry {
@@ -61,8 +62,11 @@ export interface AgentEntry {
   info: AgentInfoView;
   /** Total resources, unreserved, accounting form. */
   total: Resource[];
-  /** Resources held by outstanding offers and by tasks not yet terminal. */
-  allocated: Resource[];
+  /** Resources held by outstanding offers and by tasks not yet terminal (mutable: updated in place, see allocator.ts). */
+  allocated: ResourceBag;
+  /** Bumped on every change of `allocated`; keys the cached free resources. */
+  version: number;
+  freeCache?: { version: number; free: Resource[] };
   registeredTimeMs: number;
   reregisteredTimeMs?: number;
 }

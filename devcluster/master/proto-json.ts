@@ -133,17 +133,35 @@ function convertMessage(desc: MessageDesc, input: Obj): Obj {
   return out;
 }
 
-function missingRequired(desc: MessageDesc, msg: Obj, prefix: string, out: string[]): void {
-  for (const [name, field] of Object.entries(desc)) {
-    if (field.required && msg[name] === undefined) out.push(prefix + name);
+interface DescIndex {
+  required: string[];
+  messages: Array<{ name: string; repeated: boolean; desc: () => MessageDesc }>;
+}
+
+const indexes = new WeakMap<MessageDesc, DescIndex>();
+
+function indexOf(desc: MessageDesc): DescIndex {
+  let index = indexes.get(desc);
+  if (index === undefined) {
+    index = { required: [], messages: [] };
+    for (const [name, field] of Object.entries(desc)) {
+      if (field.required) index.required.push(name);
+      if (typeof field.kind === 'object' && 'msg' in field.kind) index.messages.push({ name, repeated: field.repeated === true, desc: field.kind.msg });
+    }
+    indexes.set(desc, index);
   }
-  for (const [name, field] of Object.entries(desc)) {
-    if (typeof field.kind !== 'object' || !('msg' in field.kind)) continue;
-    const v = msg[name];
+  return index;
+}
+
+function missingRequired(desc: MessageDesc, msg: Obj, prefix: string, out: string[]): void {
+  const index = indexOf(desc);
+  for (const name of index.required) if (msg[name] === undefined) out.push(prefix + name);
+  for (const field of index.messages) {
+    const v = msg[field.name];
     if (v === undefined) continue;
-    const sub = field.kind.msg();
-    if (field.repeated && Array.isArray(v)) v.forEach((item, i) => missingRequired(sub, item as Obj, `${prefix}${name}[${i}].`, out));
-    else missingRequired(sub, v as Obj, `${prefix}${name}.`, out);
+    const sub = field.desc();
+    if (field.repeated && Array.isArray(v)) v.forEach((item, i) => missingRequired(sub, item as Obj, `${prefix}${field.name}[${i}].`, out));
+    else missingRequired(sub, v as Obj, `${prefix}${field.name}.`, out);
   }
 }
 
