@@ -53,7 +53,7 @@ const fmt = (x: number) => Math.round(x).toString();
 
 export async function run(): Promise<void> {
   const { readFileSync } = await import('node:fs');
-  const transcript = parseMesosJson(readFileSync('/work/shared/mesos-transcripts/12-operator-and-state.json', 'utf8')) as {
+  const transcript = parseMesosJson(readFileSync(new URL('../test/fixtures/mesos-transcripts/12-operator-and-state.json', import.meta.url), 'utf8')) as {
     exchanges: Array<{ request: { body?: { type?: string } }; response: { body?: unknown } }>;
   };
   const state = stringifyMesosJson(transcript.exchanges.find((e) => e.request.body?.type === 'GET_STATE')?.response.body);

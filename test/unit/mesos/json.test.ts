@@ -16,8 +16,9 @@ import {
   timeToMs,
   uuidToString,
 } from '../../../mesos/json.js';
+import { TRANSCRIPTS_DIR } from '../../support/fixtures.js';
 
-const transcriptsDir = '/work/shared/mesos-transcripts';
+const transcriptsDir = TRANSCRIPTS_DIR;
 const transcriptFiles = readdirSync(transcriptsDir).filter((f) => f.endsWith('.json'));
 
 test('parses plain JSON like JSON.parse', () => {
@@ -111,7 +112,7 @@ test('stringify is compact, writes bigint as bare digits and stays valid JSON', 
 
 for (const file of transcriptFiles) {
   test(`transcript ${file}: 64-bit integers survive parse → stringify exactly`, () => {
-    const text = readFileSync(`${transcriptsDir}/${file}`, 'utf8');
+    const text = readFileSync(`${transcriptsDir}${file}`, 'utf8');
     const parsed = parseMesosJson(text);
     // Same document as JSON.parse reads, except that big integers are exact.
     const lossy = JSON.parse(text) as unknown;
@@ -124,7 +125,7 @@ for (const file of transcriptFiles) {
 }
 
 test('the transcripts do hold nanosecond times beyond 2^53', () => {
-  const text = readFileSync(`${transcriptsDir}/12-operator-and-state.json`, 'utf8');
+  const text = readFileSync(`${transcriptsDir}12-operator-and-state.json`, 'utf8');
   assert.match(text, /"nanoseconds": 1795532604944833024/);
   assert.match(stringifyMesosJson(parseMesosJson(text)), /"nanoseconds":1795532604944833024/);
 });
@@ -163,7 +164,7 @@ test('uuid: standard base64 both ways; URL-safe characters rejected; ack validit
 });
 
 test('every status uuid recorded from Mesos is a valid ack uuid', () => {
-  const text = readFileSync(`${transcriptsDir}/05-kill.json`, 'utf8');
+  const text = readFileSync(`${transcriptsDir}05-kill.json`, 'utf8');
   const uuids = [...text.matchAll(/"uuid": "([^"]+)"/g)].map((m) => m[1] ?? '');
   assert.ok(uuids.length > 5);
   for (const u of uuids) assert.equal(isValidStatusUuid(u), true, u);

@@ -16,8 +16,9 @@ import {
   resourceSchema,
   stringifyMesosJson,
 } from '../../../mesos/schemas/index.js';
+import { SPEC_FILE } from '../../support/fixtures.js';
 
-const spec = readFileSync('/work/shared/mesos-scheduler-api.md', 'utf8');
+const spec = readFileSync(SPEC_FILE, 'utf8');
 
 /** The JSON text a value re-serializes to, read back: what Mesos would see. */
 function roundTrip(value: unknown): unknown {

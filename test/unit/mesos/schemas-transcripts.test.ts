@@ -16,8 +16,9 @@ import {
   stringifyMesosJson,
   type Event,
 } from '../../../mesos/schemas/index.js';
+import { TRANSCRIPTS_DIR } from '../../support/fixtures.js';
 
-const dir = '/work/shared/mesos-transcripts';
+const dir = TRANSCRIPTS_DIR;
 const files = readdirSync(dir)
   .filter((f) => f.endsWith('.json'))
   .sort();
@@ -30,7 +31,7 @@ interface Exchange {
 }
 
 function load(file: string): Exchange[] {
-  return (parseMesosJson(readFileSync(`${dir}/${file}`, 'utf8')) as { exchanges: Exchange[] }).exchanges;
+  return (parseMesosJson(readFileSync(`${dir}${file}`, 'utf8')) as { exchanges: Exchange[] }).exchanges;
 }
 
 const roundTrip = (v: unknown) => parseMesosJson(stringifyMesosJson(v));
