@@ -63,6 +63,7 @@ export async function run(): Promise<void> {
     let frameworkId = '';
     const subscribed = new Promise<void>((resolve) => {
       const decoder = new RecordIODecoder();
+      const offerRe = /\{"id":\{"value":"([^"]+)"\},"framework_id":\{"value":"[^"]+"\},"agent_id":\{"value":"([^"]+)"\}/g;
       const uuidRe = /"task_id":\{"value":"([^"]+)"\}.*"agent_id":\{"value":"([^"]+)"\}.*"uuid":"([^"]+)"/;
       sub.body.on('data', (chunk: Buffer) => {
         for (const rec of decoder.push(chunk)) {
@@ -71,8 +72,7 @@ export async function run(): Promise<void> {
             const m = uuidRe.exec(text);
             if (m) acks.push({ task: m[1] as string, agent: m[2] as string, uuid: m[3] as string });
           } else if (text.startsWith('{"type":"OFFERS"')) {
-            const ev = JSON.parse(text) as { offers: { offers: Array<{ id: { value: string }; agent_id: { value: string } }> } };
-            for (const o of ev.offers.offers) offers.push({ id: o.id.value, agent: o.agent_id.value });
+            for (const m of text.matchAll(offerRe)) offers.push({ id: m[1] as string, agent: m[2] as string });
             offerWaiter?.();
           } else if (text.startsWith('{"type":"SUBSCRIBED"')) {
             frameworkId = (JSON.parse(text) as { subscribed: { framework_id: { value: string } } }).subscribed.framework_id.value;
@@ -94,24 +94,18 @@ export async function run(): Promise<void> {
 
     // ACCEPT phase.
     let taskSeq = 0;
-    const acceptBody = (offer: { id: string; agent: string }) =>
-      JSON.stringify({
-        type: 'ACCEPT',
-        framework_id: { value: frameworkId },
-        accept: {
-          offer_ids: [{ value: offer.id }],
-          operations: Array.from({ length: LAUNCHES }, () => {
-            const id = `t-${taskSeq++}`;
-            return {
-              type: 'LAUNCH',
-              launch: {
-                task_infos: [{ name: id, task_id: { value: id }, agent_id: { value: offer.agent }, resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: 0.01 } }, { name: 'mem', type: 'SCALAR', scalar: { value: 1 } }], command: { value: 'true' } }],
-              },
-            };
-          }),
-          filters: { refuse_seconds: 0 },
-        },
-      });
+    // Bodies are built by string concatenation so that the load generator stays cheap next to the master.
+    const acceptBody = (offer: { id: string; agent: string }): string => {
+      const ops: string[] = [];
+      for (let i = 0; i < LAUNCHES; i++) {
+        const id = `t-${taskSeq++}`;
+        ops.push(
+          `{"type":"LAUNCH","launch":{"task_infos":[{"name":"${id}","task_id":{"value":"${id}"},"agent_id":{"value":"${offer.agent}"},` +
+            `"resources":[{"name":"cpus","type":"SCALAR","scalar":{"value":0.01}},{"name":"mem","type":"SCALAR","scalar":{"value":1}}],"command":{"value":"true"}}]}}`,
+        );
+      }
+      return `{"type":"ACCEPT","framework_id":{"value":"${frameworkId}"},"accept":{"offer_ids":[{"value":"${offer.id}"}],"operations":[${ops.join(',')}],"filters":{"refuse_seconds":0}}}`;
+    };
     const nextOffer = async (deadline: number): Promise<{ id: string; agent: string } | undefined> => {
       while (offers.length === 0) {
         if (performance.now() > deadline) return undefined;
