@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DevCluster } from '../../../devcluster/index.js';
 import { SchedulerClient } from '../../../mesos/client/index.js';
-import type { Event, TaskStatus } from '../../../mesos/schemas/index.js';
+import { isKnownEvent, type Event, type TaskStatus } from '../../../mesos/schemas/index.js';
 import { cluster, http } from './master-support.js';
 
 describe('devcluster master with the mesoflow SchedulerClient', () => {
@@ -26,7 +26,9 @@ describe('devcluster master with the mesoflow SchedulerClient', () => {
     let launched = false;
     let killed = false;
     const states: Record<string, string[]> = {};
-    for await (const event of sub as AsyncIterable<Event>) {
+    for await (const anyEvent of sub as AsyncIterable<Event>) {
+      if (!isKnownEvent(anyEvent)) continue;
+      const event = anyEvent;
       if (event.type === 'OFFERS' && !launched) {
         const offer = event.offers.offers?.[0];
         assert.ok(offer);
