@@ -1,0 +1,231 @@
+// The API's view of jobs in Temporal: start (idempotent by id), read,
+// list through visibility, cancel. A job is a jobWorkflow; its spec's hash
+// is kept in the memo so that a resubmission can be compared to it.
+import { createHash } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
+import { executionInfoFromRaw } from '@temporalio/client/lib/helpers.js';
+import { PROGRESS_QUERY } from '../activities/contract.js';
+import type { JobSpec } from '../workflows/job-spec.js';
+import type { JobTuning, JobWorkflowInput } from '../workflows/job-workflow.js';
+import type { JobProgress } from '../workflows/progress.js';
+import { frameworkKey, jobStatusKey, labelsKey } from '../workflows/search-attribute-keys.js';
+import { newJobId } from '../worker/job-client.js';
+import type { ExecutionStatus, JobFacts } from './job-view.js';
+import { apiStatus, labelsFromKeywords } from './job-view.js';
+import type { ApiJobStatus } from './schemas.js';
+import { problems } from './problem.js';
+
+export const JOB_WORKFLOW_TYPE = 'jobWorkflow';
+
+export interface JobServiceOptions {
+  client: Client;
+  namespace: string;
+  frameworkName: string;
+  /** Task queue of the job workflows (the worker's). */
+  taskQueue: string;
+  /** Workflow timings for new jobs (tests shorten them). */
+  tuning?: Partial<JobTuning>;
+  /** How long a progress query may take before the API answers from visibility alone. */
+  queryTimeoutMs?: number;
+}
+
+/** Canonical JSON (sorted keys) so that equal specs hash equally whatever their key order. */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}
+
+export function specHash(spec: JobSpec): string {
+  return createHash('sha256').update(canonicalJson(spec)).digest('hex');
+}
+
+export interface CreateResult {
+  created: boolean;
+  facts: JobFacts;
+}
+
+export interface ListFilter {
+  status?: ApiJobStatus;
+  labels: string[];
+  limit: number;
+  cursor?: string;
+}
+
+/** Search-attribute statuses an API status can hide behind (WAITING covers the three waiting phases). */
+function searchStatusesFor(s: ApiJobStatus): string[] {
+  switch (s) {
+    case 'QUEUED':
+    case 'WAITING_FOR_OFFER':
+      return ['WAITING'];
+    case 'LAUNCHING':
+      return ['WAITING', 'RUNNING'];
+    default:
+      return [s];
+  }
+}
+
+const quote = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+export function listQuery(frameworkName: string, f: Pick<ListFilter, 'status' | 'labels'>): string {
+  const parts = [`WorkflowType = ${quote(JOB_WORKFLOW_TYPE)}`, `${frameworkKey.name} = ${quote(frameworkName)}`];
+  if (f.status !== undefined) {
+    const ss = searchStatusesFor(f.status);
+    parts.push(ss.length === 1 ? `${jobStatusKey.name} = ${quote(ss[0] as string)}` : `${jobStatusKey.name} IN (${ss.map(quote).join(', ')})`);
+  }
+  for (const l of f.labels) parts.push(`${labelsKey.name} = ${quote(l)}`);
+  return parts.join(' AND ');
+}
+
+/** What both describe() and list() tell of a workflow. */
+type ExecutionSummary = Pick<WorkflowExecutionInfo, 'type' | 'workflowId' | 'status' | 'memo' | 'typedSearchAttributes' | 'startTime' | 'closeTime'>;
+
+export class JobService {
+  private readonly client: Client;
+  /** Views of closed jobs never change: keep their progress (bounded). */
+  private readonly closed = new Map<string, JobProgress>();
+
+  constructor(readonly options: JobServiceOptions) {
+    this.client = options.client;
+  }
+
+  async create(spec: JobSpec, id: string | undefined): Promise<CreateResult> {
+    const jobId = id ?? newJobId();
+    const hash = specHash(spec);
+    const input: JobWorkflowInput = { spec, frameworkName: this.options.frameworkName, ...(this.options.tuning ? { tuning: this.options.tuning } : {}) };
+    try {
+      const handle = await this.client.workflow.start(JOB_WORKFLOW_TYPE, {
+        taskQueue: this.options.taskQueue,
+        workflowId: jobId,
+        args: [input],
+        memo: { specHash: hash, ...(spec.name ? { name: spec.name } : {}) },
+        typedSearchAttributes: [
+          { key: jobStatusKey, value: 'WAITING' },
+          { key: frameworkKey, value: this.options.frameworkName },
+          { key: labelsKey, value: Object.entries(spec.labels).map(([k, v]) => `${k}=${v}`) },
+        ],
+        // Job ids stay unique for as long as Temporal keeps the closed workflow.
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        workflowIdConflictPolicy: 'FAIL',
+      });
+      void handle;
+      return {
+        created: true,
+        facts: {
+          id: jobId,
+          progress: undefined,
+          executionStatus: 'RUNNING',
+          searchStatus: 'WAITING',
+          createdAt: new Date(),
+          closedAt: undefined,
+          labels: { ...spec.labels },
+          name: spec.name,
+        },
+      };
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    const existing = await this.describe(jobId);
+    if (existing === undefined) throw problems.conflict(`the id ${jobId} is taken`);
+    if (existing.info.type !== JOB_WORKFLOW_TYPE || existing.info.memo?.specHash !== hash) {
+      throw problems.conflict(`a job with id ${jobId} exists with a different spec`);
+    }
+    return { created: false, facts: await this.factsOf(existing.info) };
+  }
+
+  /** The job's facts, or undefined when no job has this id. */
+  async get(id: string): Promise<JobFacts | undefined> {
+    const d = await this.describe(id);
+    if (d === undefined || d.info.type !== JOB_WORKFLOW_TYPE) return undefined;
+    return this.factsOf(d.info);
+  }
+
+  async list(f: ListFilter): Promise<{ jobs: JobFacts[]; nextCursor: string | null }> {
+    let nextPageToken: Uint8Array | undefined;
+    if (f.cursor !== undefined) {
+      nextPageToken = Buffer.from(f.cursor, 'base64url');
+      if (nextPageToken.length === 0) throw problems.invalid('cursor is not one this API returned', [{ path: 'cursor', message: 'invalid cursor' }]);
+    }
+    const res = await this.client.workflowService
+      .listWorkflowExecutions({
+        namespace: this.options.namespace,
+        pageSize: f.limit,
+        query: listQuery(this.options.frameworkName, f),
+        ...(nextPageToken ? { nextPageToken } : {}),
+      })
+      .catch((err: unknown) => {
+        if (f.cursor !== undefined && /token|cursor|invalid/i.test(String((err as Error).message))) {
+          throw problems.invalid('cursor is not one this API returned', [{ path: 'cursor', message: 'invalid cursor' }]);
+        }
+        throw err;
+      });
+    const infos = await Promise.all(
+      (res.executions ?? []).map((raw) => executionInfoFromRaw(raw, this.client.options.loadedDataConverter, raw, this.options.namespace)),
+    );
+    let jobs = await Promise.all(infos.map((i) => this.factsOf(i as WorkflowExecutionInfo)));
+    if (f.status !== undefined) jobs = jobs.filter((j) => apiStatus(j.progress, j.executionStatus, j.searchStatus) === f.status);
+    const token = res.nextPageToken;
+    return { jobs, nextCursor: token && token.length > 0 ? Buffer.from(token).toString('base64url') : null };
+  }
+
+  /** Requests cancellation. 'cancelled' also when it was cancelled before; 'ended' when it ended otherwise. */
+  async cancel(id: string): Promise<'requested' | 'already-cancelled' | 'ended' | 'not-found'> {
+    const d = await this.describe(id);
+    if (d === undefined || d.info.type !== JOB_WORKFLOW_TYPE) return 'not-found';
+    const s = d.info.status.name;
+    if (s === 'CANCELLED' || s === 'TERMINATED') return 'already-cancelled';
+    if (s !== 'RUNNING') return 'ended';
+    await this.client.workflow.getHandle(id).cancel();
+    return 'requested';
+  }
+
+  /** The progress query, or undefined when it cannot be answered in time (no worker, first task pending). */
+  async progress(id: string, closed: boolean): Promise<JobProgress | undefined> {
+    const cached = this.closed.get(id);
+    if (cached) return cached;
+    try {
+      const p = await this.client.withDeadline(Date.now() + (this.options.queryTimeoutMs ?? 10_000), () =>
+        this.client.workflow.getHandle(id).query<JobProgress>(PROGRESS_QUERY),
+      );
+      if (closed && p.phase === 'terminal') {
+        if (this.closed.size >= 1000) this.closed.delete(this.closed.keys().next().value as string);
+        this.closed.set(id, p);
+      }
+      return p;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async describe(id: string): Promise<{ info: ExecutionSummary } | undefined> {
+    try {
+      return { info: await this.client.workflow.getHandle(id).describe() };
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+  }
+
+  private async factsOf(info: ExecutionSummary): Promise<JobFacts> {
+    const closed = info.status.name !== 'RUNNING';
+    const progress = await this.progress(info.workflowId, closed);
+    const name = info.memo?.name;
+    return {
+      id: info.workflowId,
+      progress,
+      executionStatus: info.status.name as ExecutionStatus,
+      searchStatus: info.typedSearchAttributes.get(jobStatusKey),
+      createdAt: info.startTime,
+      closedAt: info.closeTime,
+      labels: labelsFromKeywords(info.typedSearchAttributes.get(labelsKey)),
+      name: typeof name === 'string' ? name : undefined,
+    };
+  }
+}

@@ -1,0 +1,99 @@
+// /healthz (the process answers), /readyz (Temporal reachable and the
+// framework session held by a live worker), /metrics (Prometheus).
+import type { Hono } from 'hono';
+import { FRAMEWORK_ID_QUERY, sessionWorkflowId } from '../../activities/contract.js';
+import { jobStatusKey } from '../../workflows/search-attribute-keys.js';
+import type { ApiContext } from '../context.js';
+import { JOB_WORKFLOW_TYPE } from '../job-service.js';
+import { renderFamily, type Sample } from '../metrics.js';
+
+interface Check {
+  ok: boolean;
+  detail: string;
+  frameworkId?: string;
+}
+
+const withTimeout = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
+  Promise.race([p, new Promise<T>((_r, reject) => setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms).unref())]);
+
+async function temporalCheck(ctx: ApiContext): Promise<Check> {
+  try {
+    await withTimeout(ctx.deps.client.workflowService.getSystemInfo({}), 3000, 'Temporal');
+    return { ok: true, detail: 'reachable' };
+  } catch (err) {
+    return { ok: false, detail: `unreachable: ${(err as Error).message}` };
+  }
+}
+
+/**
+ * The session is live when its workflow runs and its holdSession activity
+ * has been picked up by a worker (started, heartbeating). A framework id
+ * proves the subscription succeeded at least once.
+ */
+async function sessionCheck(ctx: ApiContext): Promise<Check> {
+  const handle = ctx.deps.client.workflow.getHandle(sessionWorkflowId(ctx.deps.frameworkName));
+  try {
+    const d = await withTimeout(handle.describe(), 3000, 'describe session');
+    if (d.status.name !== 'RUNNING') return { ok: false, detail: `session workflow is ${d.status.name}` };
+    const hold = (d.raw.pendingActivities ?? []).find((a) => a.activityType?.name === 'holdSession');
+    if (!hold || Number(hold.state) !== PENDING_ACTIVITY_STATE_STARTED) {
+      return { ok: false, detail: 'no worker holds the framework session' };
+    }
+    const frameworkId = await withTimeout(handle.query<string | undefined>(FRAMEWORK_ID_QUERY), 3000, 'session query').catch(() => undefined);
+    if (!frameworkId) return { ok: false, detail: 'the framework has not subscribed yet' };
+    return { ok: true, detail: 'held by a worker', frameworkId };
+  } catch (err) {
+    return { ok: false, detail: `session not found or not answering: ${(err as Error).message}` };
+  }
+}
+
+/** temporal.api.enums.v1.PendingActivityState (the proto package is not a direct dependency). */
+const PENDING_ACTIVITY_STATE_STARTED = 2;
+
+const SEARCH_STATUSES = ['WAITING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT'];
+
+export function registerHealthRoutes(app: Hono, ctx: ApiContext): void {
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+
+  app.get('/readyz', async (c) => {
+    const t = await temporalCheck(ctx);
+    const s = t.ok ? await sessionCheck(ctx) : { ok: false, detail: 'Temporal unreachable' };
+    const ready = t.ok && s.ok;
+    return c.json({ status: ready ? 'ready' : 'not-ready', checks: { temporal: t, session: s } }, ready ? 200 : 503);
+  });
+
+  app.get('/metrics', async (c) => {
+    const base = `WorkflowType = '${JOB_WORKFLOW_TYPE}' AND MesoflowFramework = '${ctx.deps.frameworkName.replace(/'/g, "\\'")}'`;
+    const byStatus: Sample[] = [];
+    let up = 1;
+    try {
+      const counts = await withTimeout(
+        Promise.all(SEARCH_STATUSES.map((s) => ctx.deps.client.workflow.count(`${base} AND ${jobStatusKey.name} = '${s}'`))),
+        5000,
+        'Temporal visibility',
+      );
+      SEARCH_STATUSES.forEach((s, i) => byStatus.push({ labels: { status: s }, value: counts[i]?.count ?? 0 }));
+    } catch {
+      up = 0;
+    }
+    const families = [
+      renderFamily('mesoflow_temporal_visibility_up', 'gauge', 'Whether the job counts could be read from Temporal', [{ value: up }]),
+      renderFamily('mesoflow_jobs', 'gauge', 'Jobs of this framework by status (the MesoflowJobStatus search attribute)', byStatus),
+      renderFamily('mesoflow_api_jobs_submitted_total', 'counter', 'Jobs created through this API process', [{ value: ctx.metrics.submitted }]),
+      ctx.metrics.submitToRunning.render(),
+    ];
+    const stats = ctx.deps.sessionStats?.();
+    if (stats) {
+      const counter = (name: string, key: string, help: string) => (key in stats ? renderFamily(name, 'counter', help, [{ value: stats[key] ?? 0 }]) : '');
+      const more = [
+        counter('mesoflow_offers_received_total', 'offers', 'Offers received by the framework session in this process'),
+        counter('mesoflow_offers_declined_total', 'declines', 'Offers declined by the framework session in this process'),
+        counter('mesoflow_offers_used_total', 'accepts', 'ACCEPT calls (offers used) by the framework session in this process'),
+        counter('mesoflow_tasks_launched_total', 'launches', 'Tasks launched by the framework session in this process'),
+        counter('mesoflow_status_updates_total', 'updates', 'Status updates received by the framework session in this process'),
+      ];
+      families.push(...more.filter((f) => f !== ''));
+    }
+    return c.text(families.join('\n') + '\n', 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
+  });
+}
