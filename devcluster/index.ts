@@ -60,6 +60,8 @@ export interface DevClusterOptions {
   offerTimeoutMs?: number;
   /** Extra non-leading masters that redirect to the leader. */
   followers?: number;
+  /** Turns on HTTP framework authentication (basic auth) with these principals; default off, as in Mesos. */
+  credentials?: Array<{ principal: string; secret: string }>;
   logger?: Logger;
   /** Clock of the master (timestamps, filter expiry); default Date.now. */
   now?: () => number;
@@ -200,6 +202,7 @@ class DevClusterImpl implements DevCluster, DevClusterFaults {
       faults: { faults: this, stats: () => this.stats(), topology: () => this.topology() },
       logger: this.logger,
       version: MESOS_VERSION,
+      ...(this.options.credentials !== undefined ? { credentials: this.options.credentials } : {}),
     };
   }
 

@@ -5,6 +5,7 @@
 // offers whose resources are a subset of the refused ones, until
 // max(refuse_seconds, allocation interval) has passed). Frameworks take turns
 // in round-robin order, a simple stand-in for DRF that gives each a fair share.
+import { isIPv4 } from 'node:net';
 import type { Filters, Resource } from '../../mesos/schemas/index.js';
 import { ResourceBag, addResources, containsResources, subtractResources, sumScalar } from '../../mesos/resources.js';
 import type { MasterContext } from './context.js';
@@ -55,6 +56,11 @@ export function freeOf(agent: AgentEntry): Resource[] {
 function allocatable(resources: readonly Resource[]): boolean {
   const r = forArithmetic(resources);
   return sumScalar(r, 'cpus') >= 0.01 || sumScalar(r, 'mem') >= 32;
+}
+
+/** The address an agent is reached at, as Mesos reports it (never a wildcard). */
+export function agentIp(host: string): string {
+  return isIPv4(host) && host !== '0.0.0.0' ? host : '127.0.0.1';
 }
 
 export class Allocator {
@@ -190,7 +196,7 @@ export class Allocator {
       framework_id: { value: fw.id },
       agent_id: { value: agent.id },
       hostname: agent.info.hostname,
-      url: { scheme: 'http', address: { hostname: agent.info.hostname, ip: agent.info.host, port: agent.info.port }, path: '/slave(1)' },
+      url: { scheme: 'http', address: { hostname: agent.info.hostname, ip: agentIp(agent.info.host), port: agent.info.port }, path: '/slave(1)' },
       resources: offerForm(resources, role, caps),
     };
     if (agent.info.attributes.length > 0) offer.attributes = agent.info.attributes;

@@ -29,6 +29,20 @@ export interface RouteContext {
   faults: FaultRouteDeps;
   logger: Logger;
   version: string;
+  /** HTTP framework authentication (Mesos --authenticate_http_frameworks with basic credentials); off when undefined. */
+  credentials?: ReadonlyArray<{ principal: string; secret: string }>;
+}
+
+/** The authenticated principal, or null when the Authorization header is missing or wrong. */
+function authenticate(header: string | undefined, credentials: ReadonlyArray<{ principal: string; secret: string }>): string | null {
+  const m = /^Basic\s+(\S+)$/i.exec(header ?? '');
+  if (m === null) return null;
+  const decoded = Buffer.from(m[1] as string, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon === -1) return null;
+  const principal = decoded.slice(0, colon);
+  const secret = decoded.slice(colon + 1);
+  return credentials.some((c) => c.principal === principal && c.secret === secret) ? principal : null;
 }
 
 const STATE_PATHS: Record<string, (m: Master, fid: string | null) => object> = {
@@ -58,9 +72,20 @@ async function route(req: IncomingMessage, res: ServerResponse, ctx: RouteContex
   const master = ctx.master;
   switch (path) {
     case '/api/v1/scheduler':
-    case '/master/api/v1/scheduler':
+    case '/master/api/v1/scheduler': {
+      // Authentication comes before everything, the leader check included (spec §3 row 0).
+      let principal: string | undefined;
+      if (ctx.credentials !== undefined) {
+        const p = authenticate(req.headers.authorization, ctx.credentials);
+        if (p === null) {
+          drain(req);
+          return sendText(res, 401, '401 Unauthorized.', { 'WWW-Authenticate': 'Basic realm="mesos-master-scheduler"' });
+        }
+        principal = p;
+      }
       if (master === undefined) return notLeader(req, res, ctx.leader);
-      return handleSchedulerRequest(req, res, { master, stats: ctx.stats, logger: ctx.logger });
+      return handleSchedulerRequest(req, res, { master, stats: ctx.stats, logger: ctx.logger, ...(principal !== undefined ? { principal } : {}) });
+    }
     case '/api/v1':
     case '/master/api/v1':
       if (master === undefined) return notLeader(req, res, ctx.leader);

@@ -11,7 +11,7 @@ import type { Master } from './master.js';
 import type { AgentEntry, FrameworkEntry, TaskEntry } from './model.js';
 import { offerForm } from './resource-format.js';
 import { AGENT_CAPABILITIES, agentUsage, versionInfo } from './state-endpoints.js';
-import { plus } from './allocator.js';
+import { agentIp, plus } from './allocator.js';
 import { ProtoJsonError, protoFromJson, type MessageDesc } from './proto-json.js';
 
 const OPERATOR_CALLS = [
@@ -110,7 +110,7 @@ function v1Agent(master: Master, agent: AgentEntry): Record<string, unknown> {
     active: true,
     deactivated: false,
     version: master.settings.version,
-    pid: `slave(1)@${agent.info.host}:${agent.info.port}`,
+    pid: `slave(1)@${agentIp(agent.info.host)}:${agent.info.port}`,
     registered_time: time(agent.registeredTimeMs),
     reregistered_time: time(agent.reregisteredTimeMs),
     total_resources: offerForm(agent.total, '*', { multiRole: false, refinement: false }),

@@ -12,6 +12,8 @@ export interface SchedulerEndpointDeps {
   master: Master;
   stats: CallStats;
   logger: Logger;
+  /** The principal authenticated by HTTP basic auth (spec §2), when authentication is on. */
+  principal?: string;
 }
 
 export async function handleSchedulerRequest(req: IncomingMessage, res: ServerResponse, deps: SchedulerEndpointDeps): Promise<void> {
@@ -48,6 +50,15 @@ export async function handleSchedulerRequest(req: IncomingMessage, res: ServerRe
     return;
   }
   const call = parsed.call;
+  const principal = deps.principal;
+  if (principal !== undefined && call.type === 'SUBSCRIBE') {
+    const info = call.subscribe.framework_info;
+    if (info.principal !== undefined && info.principal !== principal) {
+      sendText(res, 400, `Failed to validate scheduler::Call: Authenticated principal '${principal}' does not match principal '${info.principal}' set in \`FrameworkInfo\``);
+      return;
+    }
+    info.principal = principal;
+  }
   deps.stats.record(call);
   if ((call.type === 'SUBSCRIBE' || call.type === 'RECONCILE_OPERATIONS') && !acceptsJson(req)) {
     sendText(res, 406, NOT_ACCEPTABLE_TEXT);
@@ -67,6 +78,10 @@ export async function handleSchedulerRequest(req: IncomingMessage, res: ServerRe
   const fw = deps.master.findFramework(frameworkId);
   if (fw === undefined) {
     sendText(res, 400, 'Framework cannot be found');
+    return;
+  }
+  if (principal !== undefined && fw.info.principal !== principal) {
+    sendText(res, 400, `Authenticated principal '${principal}' does not match principal '${fw.info.principal ?? ''}' set in \`FrameworkInfo\``);
     return;
   }
   if (!fw.connected || fw.stream === undefined) {

@@ -5,7 +5,7 @@
 import type { Resource, TaskStatus } from '../../mesos/schemas/index.js';
 import type { Master } from './master.js';
 import type { AgentEntry, FrameworkEntry, OfferEntry, TaskEntry } from './model.js';
-import { plus } from './allocator.js';
+import { agentIp, plus } from './allocator.js';
 import { resourceMap } from './resource-format.js';
 import { flatRangesOf } from '../../mesos/resources.js';
 import { formatRanges } from '../../mesos/ranges.js';
@@ -162,7 +162,7 @@ export function v0Agent(master: Master, agent: AgentEntry): Record<string, unkno
     hostname: agent.info.hostname,
     port: agent.info.port,
     attributes: attributeMap(agent),
-    pid: `slave(1)@${agent.info.host}:${agent.info.port}`,
+    pid: `slave(1)@${agentIp(agent.info.host)}:${agent.info.port}`,
     registered_time: secs(agent.registeredTimeMs),
   };
   if (agent.reregisteredTimeMs !== undefined) out.reregistered_time = secs(agent.reregisteredTimeMs);
