@@ -190,7 +190,7 @@ export function handleAccept(deps: AcceptDeps, fw: FrameworkEntry, accept: CallA
   // What no operation used goes back to the pool, filtered by accept.filters.
   if (agent !== undefined) {
     const leftover = fromArithmetic(poolBag.toResources());
-    releaseOn(agent, leftover);
+    if (!releaseOn(agent, leftover)) ctx.logger.error('ACCEPT leftover was not allocated on its agent', { frameworkId: fw.id, agentId });
     allocator.addFilter(fw, agentId, role, leftover, accept.filters);
   }
 }

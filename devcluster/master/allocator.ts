@@ -39,10 +39,21 @@ export function allocateOn(agent: AgentEntry, resources: readonly Resource[]): v
   agent.version++;
 }
 
-/** Returns resources to the agent's free pool. */
-export function releaseOn(agent: AgentEntry, resources: readonly Resource[]): void {
-  for (const r of ResourceBag.of(forArithmetic(resources)).toResources()) agent.allocated.subtract(r);
+/**
+ * Returns resources to the agent's free pool. False when some were not
+ * allocated (an accounting bug): what was there is released, nothing throws.
+ */
+export function releaseOn(agent: AgentEntry, resources: readonly Resource[]): boolean {
+  let consistent = true;
+  for (const r of ResourceBag.of(forArithmetic(resources)).toResources()) {
+    try {
+      agent.allocated.subtract(r);
+    } catch {
+      consistent = false;
+    }
+  }
   agent.version++;
+  return consistent;
 }
 
 export function freeOf(agent: AgentEntry): Resource[] {
@@ -72,8 +83,17 @@ export class Allocator {
   constructor(private readonly ctx: MasterContext) {}
 
   start(): void {
-    this.periodic = setInterval(() => this.allocate(), this.ctx.settings.allocationIntervalMs);
+    this.periodic = setInterval(() => this.allocateSafely(), this.ctx.settings.allocationIntervalMs);
     this.periodic.unref();
+  }
+
+  /** A timer-driven allocation must never take the process down: a failure is logged and the next run tries again. */
+  private allocateSafely(): void {
+    try {
+      this.allocate();
+    } catch (err) {
+      this.ctx.logger.error('allocation failed', { err });
+    }
   }
 
   stop(): void {
@@ -88,7 +108,7 @@ export class Allocator {
     if (this.pending !== undefined || this.periodic === undefined) return;
     this.pending = setImmediate(() => {
       this.pending = undefined;
-      this.allocate();
+      this.allocateSafely();
     });
   }
 
@@ -137,7 +157,7 @@ export class Allocator {
     if (!ctx.offers.delete(offer.id)) return;
     if (offer.timer !== undefined) clearTimeout(offer.timer);
     const agent = ctx.agents.get(offer.agentId);
-    if (agent !== undefined) releaseOn(agent, offer.resources);
+    if (agent !== undefined && !releaseOn(agent, offer.resources)) ctx.logger.error('offer resources were not allocated on their agent', { offerId: offer.id, agentId: agent.id });
     const fw = ctx.frameworks.get(offer.frameworkId);
     fw?.offers.delete(offer.id);
     if (fw !== undefined && filters !== undefined) this.addFilter(fw, offer.agentId, offer.role, offer.resources, filters);
@@ -185,7 +205,11 @@ export class Allocator {
     const timeout = ctx.settings.offerTimeoutMs;
     if (timeout !== undefined) {
       entry.timer = setTimeout(() => {
-        if (ctx.offers.has(entry.id)) this.rescind(entry);
+        try {
+          if (ctx.offers.has(entry.id)) this.rescind(entry);
+        } catch (err) {
+          ctx.logger.error('offer timeout failed', { err, offerId: entry.id });
+        }
       }, timeout);
       entry.timer.unref();
     }

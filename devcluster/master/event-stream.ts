@@ -46,7 +46,7 @@ export class EventStream {
   }
 
   send(event: object): void {
-    if (this.ended) return;
+    if (this.ended || this.res.destroyed) return;
     // Records written in the same tick leave in one syscall; each is still its own chunk.
     if (!this.corked) {
       this.corked = true;

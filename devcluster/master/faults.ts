@@ -83,7 +83,11 @@ export async function handleFaultRequest(req: IncomingMessage, res: ServerRespon
   }
   if (kind === 'leader' && parts.length === 2) {
     const to = body.to === null ? null : typeof body.to === 'number' ? body.to : undefined;
-    return json(res, 200, await deps.faults.failover(to));
+    try {
+      return json(res, 200, await deps.faults.failover(to));
+    } catch (err) {
+      return sendText(res, 400, err instanceof Error ? err.message : String(err));
+    }
   }
   return sendText(res, 404, 'Unknown devcluster endpoint');
 }

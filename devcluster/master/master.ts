@@ -1,7 +1,17 @@
 // The master: frameworks and their subscriptions, agents, offers and tasks,
-// glued to the allocator, ACCEPT and reconciliation. All state is in memory
-// (like a real Mesos master's, whose registry holds only agents): a master
-// failover builds a new Master from what the agents report (see recoverFrom).
+// glued to the allocator, ACCEPT and reconciliation. All state is in memory,
+// like a real Mesos master's (whose registry holds only agents). A master
+// failover (faults.failover) builds a new Master, with a new master id, from
+// what the agents would report when re-registering (recoverFrom):
+//   survives: the agents (same ids, processes, sandboxes, unacknowledged
+//     status updates, which they keep retrying); every non-completed task with
+//     its TaskInfo, state and statuses; the FrameworkInfo of each framework
+//     that has such tasks, as a "recovered" framework that may re-SUBSCRIBE
+//     with its id (a framework without tasks is unknown and is accepted as new
+//     under its id, as Mesos does).
+//   lost: every subscription (streams end), offers, decline filters,
+//     suppressed roles, failover timers, completed frameworks and tasks, the
+//     list of removed framework ids, stream ids, counters.
 import type { ServerResponse } from 'node:http';
 import type { Logger } from '../../common/logger.js';
 import { isTerminalTaskState, type Call, type CallOf, type FrameworkInfo } from '../../mesos/schemas/index.js';
@@ -184,7 +194,9 @@ export class Master implements MasterContext {
     if (task.released) return;
     task.released = true;
     const agent = this.agents.get(task.agentId);
-    if (agent !== undefined) releaseOn(agent, task.resources);
+    if (agent !== undefined && !releaseOn(agent, task.resources)) {
+      this.logger.error('task resources were not allocated on their agent', { taskId: task.taskId, frameworkId: task.frameworkId, agentId: agent.id });
+    }
   }
 
   private complete(fw: FrameworkEntry, task: TaskEntry): void {
@@ -334,7 +346,11 @@ export class Master implements MasterContext {
     }
     fw.failoverTimer = setTimeout(() => {
       fw.failoverTimer = undefined;
-      if (!fw.connected && this.frameworks.get(fw.id) === fw) this.removeFramework(fw);
+      try {
+        if (!fw.connected && this.frameworks.get(fw.id) === fw) this.removeFramework(fw);
+      } catch (err) {
+        this.logger.error('removing a framework after its failover timeout failed', { err, frameworkId: fw.id });
+      }
     }, Math.min(timeoutMs, 2 ** 31 - 1));
     fw.failoverTimer.unref();
   }

@@ -25,9 +25,11 @@ describe('devcluster master with the mesoflow SchedulerClient', () => {
     const finished = new Set<string>();
     let launched = false;
     let killed = false;
+    let tornDown = false;
     const states: Record<string, string[]> = {};
     for await (const anyEvent of sub as AsyncIterable<Event>) {
-      if (!isKnownEvent(anyEvent)) continue;
+      // Events already received before TEARDOWN may still be delivered: no calls after it.
+      if (!isKnownEvent(anyEvent) || tornDown) continue;
       const event = anyEvent;
       if (event.type === 'OFFERS' && !launched) {
         const offer = event.offers.offers?.[0];
@@ -67,6 +69,7 @@ describe('devcluster master with the mesoflow SchedulerClient', () => {
         if (['TASK_FINISHED', 'TASK_KILLED', 'TASK_FAILED'].includes(status.state)) finished.add(status.task_id.value);
         if (finished.size === 3) {
           // TEARDOWN while subscribed: the master ends the stream, which ends this loop.
+          tornDown = true;
           await client.teardown();
         }
       }
