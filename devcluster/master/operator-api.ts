@@ -42,7 +42,7 @@ function v1Task(task: TaskEntry): Record<string, unknown> {
   Object.assign(out, {
     agent_id: { value: task.agentId },
     state: task.state,
-    resources: offerForm(task.resources, task.role, { multiRole: true, refinement: true }),
+    resources: offerForm(task.resources, task.role, { multiRole: true, refinement: true, keepOrder: true }),
     statuses: task.statuses.map((s) => {
       const { data: _data, ...rest } = s;
       return rest;
@@ -113,7 +113,7 @@ function v1Agent(master: Master, agent: AgentEntry): Record<string, unknown> {
     pid: `slave(1)@${agentIp(agent.info.host)}:${agent.info.port}`,
     registered_time: time(agent.registeredTimeMs),
     reregistered_time: time(agent.reregisteredTimeMs),
-    total_resources: offerForm(agent.total, '*', { multiRole: false, refinement: false }),
+    total_resources: offerForm(agent.total, '*', { multiRole: false, refinement: false, keepOrder: true }),
   };
   if (used.length > 0) out.allocated_resources = allocatedForm(used, '*');
   if (offered.length > 0) out.offered_resources = allocatedForm(offered, '*');

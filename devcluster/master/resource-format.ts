@@ -22,6 +22,8 @@ export function accountingForm(resources: readonly Resource[]): Resource[] {
 export interface FormatCapabilities {
   multiRole: boolean;
   refinement: boolean;
+  /** Keep the given order (agent totals); offers list non-scalar resources first. */
+  keepOrder?: boolean;
 }
 
 /**
@@ -30,7 +32,7 @@ export interface FormatCapabilities {
  * Non-scalar resources come first, as Mesos 1.12 lists them in offers.
  */
 export function offerForm(resources: readonly Resource[], role: string, caps: FormatCapabilities): Resource[] {
-  const ordered = [...resources.filter((r) => r.type !== 'SCALAR'), ...resources.filter((r) => r.type === 'SCALAR')];
+  const ordered = caps.keepOrder === true ? resources : [...resources.filter((r) => r.type !== 'SCALAR'), ...resources.filter((r) => r.type === 'SCALAR')];
   return ordered.map((r) => {
     const out: Resource = { name: r.name, type: r.type };
     if (r.scalar !== undefined) out.scalar = r.scalar;

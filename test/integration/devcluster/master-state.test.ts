@@ -99,6 +99,7 @@ describe('devcluster master: state endpoints and operator API', () => {
     const wantA = ((recorded(15).get_agents as Obj).agents as Obj[])[0] as Obj;
     assert.deepEqual(keys(a).filter((k) => k !== 'reregistered_time'), keys(wantA).filter((k) => k !== 'reregistered_time'));
     assert.deepEqual(keys(a.agent_info), keys(wantA.agent_info));
+    // Same resources as the recording, in the agent's own order (this devcluster agent was given ports first).
     assert.deepEqual(a.total_resources, [...(wantA.total_resources as Obj[])].sort((x, y) => Number(x.type === 'SCALAR') - Number(y.type === 'SCALAR')));
     assert.deepEqual(a.capabilities, wantA.capabilities);
 
