@@ -12,13 +12,41 @@ import { NativeConnection, Worker, bundleWorkflowCode, DefaultLogger } from '@te
 import { createLogger } from '../common/logger.js';
 import { startDevServer } from '../stack/temporal-dev-server.js';
 import { searchAttributeDefs } from '../workflows/search-attributes.js';
-import { startDevCluster } from '../devcluster/index.js';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { request } from 'undici';
 import { startWorker } from '../worker/start-worker.js';
 import { startJob } from '../worker/job-client.js';
 import { sessionWorkflowId } from '../activities/contract.js';
 import type { BareActivities } from './lib/bare-workflow.js';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 500);
+
+interface ClusterStats {
+  calls: Record<string, number>;
+  launched_task_infos: number;
+}
+
+async function startClusterProcess(): Promise<{ masterUrl: string; stats(): Promise<ClusterStats>; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./lib/devcluster-process.ts', import.meta.url))], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const line: string = await new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`devcluster process exited with ${code}`)));
+  });
+  const { masterUrl } = JSON.parse(line) as { masterUrl: string };
+  return {
+    masterUrl,
+    async stats() {
+      const res = await request(`${masterUrl}/__devcluster/stats`);
+      return (await res.body.json()) as ClusterStats;
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.stdin?.end();
+      }),
+  };
+}
 
 async function timed(label: string, n: number, startAll: () => Promise<Array<{ result(): Promise<unknown> }>>): Promise<number> {
   const t0 = performance.now();
@@ -32,7 +60,7 @@ async function timed(label: string, n: number, startAll: () => Promise<Array<{ r
 export async function run(): Promise<void> {
   const logger = createLogger({ level: 'warn' });
   const server = await startDevServer({ searchAttributes: [...searchAttributeDefs] });
-  const cluster = await startDevCluster({ agents: 4, resources: 'cpus:8;mem:16384;disk:16384;ports:[31000-32000]', allocationIntervalMs: 100, heartbeatIntervalMs: 5000 });
+  const cluster = await startClusterProcess();
   const frameworkName = `bench-${randomUUID().slice(0, 8)}`;
   const taskQueue = `mesoflow-${frameworkName}`;
   const worker = await startWorker({ temporalAddress: server.address, masters: [cluster.masterUrl], frameworkName, taskQueue, declineRefuseSeconds: 1, suppressDelayMs: 1000 }, { logger });
@@ -42,9 +70,9 @@ export async function run(): Promise<void> {
     const spec = { command: 'true', resources: { cpus: 0.05, mem: 8 } };
     // Warm-up: bundle caches, the session's first offers, JIT.
     await timed('warm-up jobs', 20, () => Promise.all(Array.from({ length: 20 }, () => startJob(client, { spec, frameworkName, taskQueue }))));
-    const before = JSON.parse(JSON.stringify(cluster.stats())) as { calls: Record<string, number>; launched_task_infos: number };
+    const before = await cluster.stats();
     const jobsPerSecond = await timed('jobs', JOBS, () => Promise.all(Array.from({ length: JOBS }, () => startJob(client, { spec, frameworkName, taskQueue }))));
-    const after = JSON.parse(JSON.stringify(cluster.stats())) as { calls: Record<string, number>; launched_task_infos: number };
+    const after = await cluster.stats();
     const accepts = (after.calls.ACCEPT ?? 0) - (before.calls.ACCEPT ?? 0);
     const launches = after.launched_task_infos - before.launched_task_infos;
 

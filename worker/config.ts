@@ -34,6 +34,8 @@ export const workerConfigSchema = z.strictObject({
   sessionHeartbeatTimeoutSeconds: positive.default(20),
   declineRefuseSeconds: z.coerce.number().nonnegative().default(30),
   leaseTimeoutMs: positive.default(5000),
+  /** After the first launch of an offer came in, how long the others may take before the ACCEPT goes out without them. */
+  batchWindowMs: positive.default(200),
   suppressDelayMs: z.coerce.number().nonnegative().default(2000),
   reconcileIntervalSeconds: positive.default(15 * 60),
   heartbeatMissLimit: positive.default(5),
@@ -73,6 +75,7 @@ const envNames: Record<string, keyof WorkerConfigInput> = {
   MESOFLOW_SESSION_HEARTBEAT_TIMEOUT: 'sessionHeartbeatTimeoutSeconds',
   MESOFLOW_DECLINE_REFUSE_SECONDS: 'declineRefuseSeconds',
   MESOFLOW_LEASE_TIMEOUT_MS: 'leaseTimeoutMs',
+  MESOFLOW_BATCH_WINDOW_MS: 'batchWindowMs',
   MESOFLOW_RECONCILE_INTERVAL: 'reconcileIntervalSeconds',
 };
 

@@ -6,6 +6,7 @@
 // routes every status update to its job workflow and acknowledges it only
 // after Temporal accepted the signal, and reconciles after every subscribe
 // and periodically.
+import { setMaxListeners } from 'node:events';
 import { hostname as osHostname } from 'node:os';
 import type { Logger } from '../../common/logger.js';
 import { SchedulerClient, MesosHttpError, type SchedulerClientOptions } from '../../mesos/client/index.js';
@@ -17,7 +18,7 @@ import type { MatchReasonSummary } from '../../workflows/progress.js';
 import type { AwaitOfferResult, KillRequest, LaunchRequest, LaunchResult, OfferLease, ReconcileRequest, TaskUpdateSignal } from '../contract.js';
 import { buildTaskInfo } from './task-info.js';
 import { demandFromSpec, uniqueGroups } from './demand.js';
-import { matchRound, readyToFlush, summarize, type HeldOffer, type Waiter } from './offer-book.js';
+import { matchRound, readyToFlush, summarize, type HeldOffer, type Lease, type SettleResult, type Waiter } from './offer-book.js';
 
 export type SignalOutcome = 'delivered' | 'not-found';
 
@@ -33,6 +34,8 @@ export interface FrameworkSessionOptions {
   declineRefuseSeconds: number;
   /** How long an offer is held for the launches of the jobs leased on it. */
   leaseTimeoutMs: number;
+  /** Once the first launch of an offer came in, how long to wait for the others before the ACCEPT. */
+  batchWindowMs: number;
   /** Delay before SUPPRESS once nobody waits (avoids flapping between jobs). */
   suppressDelayMs: number;
   /** Implicit reconciliation period. */
@@ -82,6 +85,8 @@ export class FrameworkSession {
   private readonly waiters = new Map<string, Waiter>();
   private readonly tasks = new Map<string, KnownTask>();
   private readonly launchedLeases = new Map<string, LaunchResult>();
+  /** Leases this session issued and that were not launched yet. */
+  private readonly issued = new Map<string, Lease>();
   private readonly probes = new Map<string, Probe[]>();
   private subscribedWaiters: Array<() => void> = [];
   private isSubscribed = false;
@@ -100,6 +105,8 @@ export class FrameworkSession {
     this.log = opts.logger.child({ framework: opts.frameworkName });
     this.frameworkIdValue = opts.frameworkId;
     this.client = new SchedulerClient({ ...opts.client, logger: this.log });
+    // Every task being placed again waits on this signal.
+    setMaxListeners(0, this.abort.signal);
   }
 
   get frameworkId(): string | undefined {
@@ -267,7 +274,7 @@ export class FrameworkSession {
       if (l.state === 'leased') l.state = 'expired';
       if (l.state === 'launching' && !h.flushing) {
         l.state = 'expired';
-        l.settle?.({ ok: false, message: why, retryable: false });
+        l.settle?.({ ok: false, message: why, retryable: false, replace: true });
       }
     }
   }
@@ -301,7 +308,10 @@ export class FrameworkSession {
     if (!this.isSubscribed || this.closed) return;
     const now = Date.now();
     const { leased, unusable } = matchRound(this.offers, this.waiters, this.hostsInUse(), now);
-    for (const h of leased) this.armLeaseTimer(h);
+    for (const h of leased) {
+      this.armLeaseTimer(h);
+      for (const [id, l] of h.leases) if (l.state === 'leased' && !this.issued.has(id)) this.issued.set(id, l);
+    }
     if (unusable.length > 0) {
       const someoneWaits = this.waiters.size > 0;
       for (const h of unusable) this.offers.delete(h.offer.id.value);
@@ -322,20 +332,25 @@ export class FrameworkSession {
   }
 
   private armLeaseTimer(h: HeldOffer): void {
-    if (h.firstLeaseAt === undefined || (h as HeldOffer & { timer?: NodeJS.Timeout }).timer) return;
-    const timer = setTimeout(() => this.flush(h), this.opts.leaseTimeoutMs);
-    timer.unref();
-    (h as HeldOffer & { timer?: NodeJS.Timeout }).timer = timer;
+    if (h.firstLeaseAt === undefined || h.leaseTimer) return;
+    h.leaseTimer = setTimeout(() => this.flush(h), this.opts.leaseTimeoutMs);
+    h.leaseTimer.unref();
   }
 
   /** ACCEPT one offer with the LAUNCH of every lease that came back; what is left is declined by the same call. */
   private flush(h: HeldOffer): void {
     if (h.flushing || !this.offers.has(h.offer.id.value)) return;
     h.flushing = true;
-    clearTimeout((h as HeldOffer & { timer?: NodeJS.Timeout }).timer);
+    clearTimeout(h.leaseTimer);
+    clearTimeout(h.windowTimer);
     this.offers.delete(h.offer.id.value);
     const launching = [...h.leases.values()].filter((l) => l.state === 'launching' && l.taskInfo);
-    for (const l of h.leases.values()) if (l.state === 'leased') l.state = 'expired';
+    for (const [id, l] of h.leases) {
+      if (l.state !== 'leased') continue;
+      l.state = 'expired';
+      // Kept for a late launch to place it again; forgotten if none comes.
+      setTimeout(() => this.issued.delete(id), 10 * 60_000).unref();
+    }
     const refuse = this.waiters.size > 0 ? 0 : this.opts.declineRefuseSeconds;
     if (launching.length === 0) {
       this.declineOffers([h.offer.id.value], refuse);
@@ -344,6 +359,7 @@ export class FrameworkSession {
     }
     const operations = launching.map((l) => ({ type: 'LAUNCH' as const, launch: { task_infos: l.taskInfo ? [l.taskInfo] : [] } }));
     for (const l of launching) {
+      this.issued.delete(l.lease.leaseId);
       this.tasks.set(l.taskId, { agentId: l.lease.agentId, hostname: l.lease.hostname, state: 'TASK_STAGING', uniqueGroups: l.uniqueGroups });
     }
     this.stats.accepts++;
@@ -360,7 +376,8 @@ export class FrameworkSession {
         this.log.warn('ACCEPT failed', { err, offerId: h.offer.id.value, tasks: launching.length, definite });
         for (const l of launching) {
           if (definite) this.tasks.delete(l.taskId);
-          l.settle?.({ ok: false, message: `ACCEPT failed: ${(err as Error).message}`, retryable: !definite });
+          l.state = definite ? 'expired' : 'uncertain';
+          l.settle?.({ ok: false, message: `ACCEPT failed: ${(err as Error).message}`, retryable: !definite, replace: definite });
         }
       },
     );
@@ -468,7 +485,7 @@ export class FrameworkSession {
   // ---- the job-facing operations (session activities) -------------------
 
   /** Registers a waiting job; resolves with a lease, or with why nothing fits after `pollMs`. */
-  async awaitOffer(req: { jobId: string; taskId: string; spec: JobSpec; pollMs: number }, signal: AbortSignal): Promise<AwaitOfferResult> {
+  async awaitOffer(req: { jobId: string; taskId: string; spec: JobSpec; pollMs: number; first?: boolean }, signal: AbortSignal): Promise<AwaitOfferResult> {
     if (this.closed) throw new SessionClosedError(this.opts.frameworkName);
     const previous = this.waiters.get(req.taskId);
     const since = Date.now();
@@ -496,7 +513,14 @@ export class FrameworkSession {
       const timer = setTimeout(() => finish({ kind: 'waiting', waiting: summarize(w, Date.now()) }), req.pollMs);
       const onAbort = () => finish(new Error('awaitOffer cancelled'));
       signal.addEventListener('abort', onAbort);
-      this.waiters.set(req.taskId, w);
+      if (req.first) {
+        const rest = [...this.waiters].filter(([k]) => k !== req.taskId);
+        this.waiters.clear();
+        this.waiters.set(req.taskId, w);
+        for (const [k, v] of rest) this.waiters.set(k, v);
+      } else {
+        this.waiters.set(req.taskId, w);
+      }
       this.evaluateSuppression();
       this.scheduleMatch();
     });
@@ -514,33 +538,56 @@ export class FrameworkSession {
    * first, so an attempt never runs two tasks.
    */
   async launch(req: LaunchRequest): Promise<LaunchResult> {
-    const prior = this.launchedLeases.get(req.lease.leaseId);
+    const originalLeaseId = req.lease.leaseId;
+    const prior = this.launchedLeases.get(originalLeaseId);
     if (prior) return prior;
-    const h = this.offers.get(req.lease.offerId);
-    const l = h?.leases.get(req.lease.leaseId);
-    if (h && l && l.state === 'leased' && l.taskId === req.taskId) {
-      l.taskInfo = buildTaskInfo(req.spec, req.lease, { jobId: req.jobId, attempt: req.attempt, taskId: req.taskId });
+    let lease = req.lease;
+    for (let placements = 0; placements < 5; placements++) {
+      const l = this.issued.get(lease.leaseId);
+      if (l && l.taskId === req.taskId && l.state === 'expired') {
+        // The lease was never part of an ACCEPT (its offer went out without
+        // it, or went away): place the task again on whatever fits now,
+        // ahead of the jobs still waiting.
+        this.issued.delete(lease.leaseId);
+        const r = await this.awaitOffer({ jobId: req.jobId, taskId: req.taskId, spec: req.spec, pollMs: this.opts.leaseTimeoutMs, first: true }, this.abort.signal);
+        if (r.kind !== 'leased') return { kind: 'offer-lost', message: 'no offer fitted the task again in time' };
+        lease = r.lease;
+        continue;
+      }
+      const h = this.offers.get(lease.offerId);
+      if (!h || !l || l.state !== 'leased' || l.taskId !== req.taskId) break;
+      l.taskInfo = buildTaskInfo(req.spec, lease, { jobId: req.jobId, attempt: req.attempt, taskId: req.taskId });
       l.state = 'launching';
-      const settled = new Promise<{ ok: true } | { ok: false; message: string; retryable: boolean }>((resolve) => (l.settle = resolve));
+      const settled = new Promise<SettleResult>((resolve) => (l.settle = resolve));
       if (readyToFlush(h)) setImmediate(() => this.flush(h));
+      else if (!h.windowTimer) {
+        h.windowTimer = setTimeout(() => this.flush(h), this.opts.batchWindowMs);
+        h.windowTimer.unref();
+      }
       const r = await settled;
       if (r.ok) {
-        const res: LaunchResult = { kind: 'launched', agentId: req.lease.agentId, hostname: req.lease.hostname };
-        this.launchedLeases.set(req.lease.leaseId, res);
-        setTimeout(() => this.launchedLeases.delete(req.lease.leaseId), 10 * 60_000).unref();
+        const res: LaunchResult = { kind: 'launched', agentId: lease.agentId, hostname: lease.hostname };
+        this.launchedLeases.set(originalLeaseId, res);
+        setTimeout(() => this.launchedLeases.delete(originalLeaseId), 10 * 60_000).unref();
         return res;
+      }
+      if (r.replace) {
+        this.issued.set(lease.leaseId, l);
+        continue;
       }
       if (r.retryable) throw new Error(r.message);
       return { kind: 'offer-lost', message: r.message };
     }
-    // Unknown or expired lease: did a task for this attempt reach the master?
+    // A lease this process did not issue (the session moved here from a
+    // crashed worker) or whose ACCEPT failed ambiguously: did a task for
+    // this attempt reach the master?
     const known = this.tasks.get(req.taskId);
-    if (known) return { kind: 'already-launched', agentId: known.agentId ?? req.lease.agentId, hostname: known.hostname ?? req.lease.hostname, state: known.state };
-    const status = await this.probe(req.taskId, req.lease.agentId);
+    if (known) return { kind: 'already-launched', agentId: known.agentId ?? lease.agentId, hostname: known.hostname ?? lease.hostname, state: known.state };
+    const status = await this.probe(req.taskId, lease.agentId);
     if (!status) throw new Error(`the master did not say whether task ${req.taskId} exists; will ask again`);
     const unknown = status.reason === 'REASON_RECONCILIATION' && /unknown/i.test(status.message ?? '') && ['TASK_LOST', 'TASK_UNKNOWN', 'TASK_GONE', 'TASK_DROPPED'].includes(status.state);
-    if (unknown) return { kind: 'offer-lost', message: l ? `lease ${l.state}` : 'lease unknown to this session (holder changed)' };
-    return { kind: 'already-launched', agentId: status.agent_id?.value ?? req.lease.agentId, hostname: req.lease.hostname, state: status.state };
+    if (unknown) return { kind: 'offer-lost', message: 'the lease is unknown here and the master does not know the task' };
+    return { kind: 'already-launched', agentId: status.agent_id?.value ?? lease.agentId, hostname: lease.hostname, state: status.state };
   }
 
   /** Explicit reconciliation of one task, waiting for the answer. */

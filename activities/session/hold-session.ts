@@ -53,6 +53,7 @@ export function createHoldSession(deps: HoldSessionDeps): SessionHostActivities 
         partitionAware: config.partitionAware,
         declineRefuseSeconds: config.declineRefuseSeconds,
         leaseTimeoutMs: config.leaseTimeoutMs,
+        batchWindowMs: config.batchWindowMs,
         suppressDelayMs: config.suppressDelayMs,
         reconcileIntervalMs: config.reconcileIntervalSeconds * 1000,
         probeTimeoutMs: 5000,

@@ -22,7 +22,14 @@ export interface Waiter {
   reasons: Map<string, number>;
 }
 
-export type LeaseState = 'leased' | 'launching' | 'released' | 'expired';
+/**
+ * leased: out with its job; launching: its TaskInfo waits for the ACCEPT;
+ * expired: never part of an ACCEPT (may be placed again); uncertain: an
+ * ACCEPT with it failed ambiguously (ask the master).
+ */
+export type LeaseState = 'leased' | 'launching' | 'released' | 'expired' | 'uncertain';
+
+export type SettleResult = { ok: true } | { ok: false; message: string; retryable: boolean; replace?: boolean };
 
 export interface Lease {
   lease: OfferLease;
@@ -31,7 +38,7 @@ export interface Lease {
   state: LeaseState;
   taskInfo?: TaskInfo;
   /** Settles the launchTask call once the ACCEPT went out (or did not). */
-  settle?: (r: { ok: true } | { ok: false; message: string; retryable: boolean }) => void;
+  settle?: (r: SettleResult) => void;
 }
 
 export interface HeldOffer {
@@ -42,6 +49,8 @@ export interface HeldOffer {
   receivedAt: number;
   firstLeaseAt?: number;
   flushing: boolean;
+  leaseTimer?: NodeJS.Timeout;
+  windowTimer?: NodeJS.Timeout;
 }
 
 export function reasonText(r: NoFitReason): string {
