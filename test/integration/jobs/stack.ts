@@ -41,10 +41,13 @@ export interface StackOptions {
   worker?: Partial<WorkerConfigInput>;
   /** Do not start a worker in this process (the test spawns one). */
   noWorker?: boolean;
+  logger?: Logger;
+  /** The master URLs the worker is given (default: the leader). */
+  lateMasters?: (cluster: DevCluster) => string[];
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const logger = createLogger({ level: process.env.MESOFLOW_LOG_LEVEL === 'debug' ? 'debug' : 'warn' });
+  const logger = options.logger ?? createLogger({ level: process.env.MESOFLOW_LOG_LEVEL === 'debug' ? 'debug' : 'warn' });
   const temporal = await useTemporal();
   const cluster = await startDevCluster({
     agents: 2,
@@ -59,7 +62,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const workerConfig: WorkerConfigInput = {
     temporalAddress: temporal.address,
     temporalNamespace: temporal.namespace,
-    masters: [cluster.masterUrl],
+    masters: options.lateMasters ? options.lateMasters(cluster) : [cluster.masterUrl],
     frameworkName,
     taskQueue,
     sessionHeartbeatTimeoutSeconds: 3,
