@@ -12,8 +12,21 @@ export function nullAgentFactory(resources: Resource[]) {
   return async (options: AgentOptions, sink: AgentSink): Promise<DevAgent> => {
     const p = port++;
     const info: AgentInfoView = { id: options.id, hostname: '127.0.0.1', host: '127.0.0.1', port: p, url: `http://127.0.0.1:${p}`, resources, attributes: [] };
+    // Updates of one turn of the event loop are delivered together, as an agent's
+    // status-update manager flushes a batch (keeps the master's stream writes batched too).
+    let queue: Array<() => void> = [];
+    const later = (f: () => void) => {
+      if (queue.length === 0) {
+        setImmediate(() => {
+          const q = queue;
+          queue = [];
+          for (const g of q) g();
+        });
+      }
+      queue.push(f);
+    };
     const finish = (frameworkId: string, taskId: string, state: 'TASK_FINISHED' | 'TASK_KILLED') => {
-      setImmediate(() =>
+      later(() =>
         sink.statusUpdate({
           frameworkId,
           latestState: state,

@@ -7,7 +7,7 @@
 // in round-robin order, a simple stand-in for DRF that gives each a fair share.
 import { isIPv4 } from 'node:net';
 import type { Filters, Resource } from '../../mesos/schemas/index.js';
-import { ResourceBag, addResources, containsResources, subtractResources, sumScalar } from '../../mesos/resources.js';
+import { addResources, containsResources, subtractResources, sumScalar } from '../../mesos/resources.js';
 import type { MasterContext } from './context.js';
 import type { AgentEntry, FrameworkEntry, OfferEntry } from './model.js';
 import { forArithmetic, fromArithmetic, offerForm } from './resource-format.js';
@@ -40,12 +40,13 @@ export function allocateOn(agent: AgentEntry, resources: readonly Resource[]): v
 }
 
 /**
- * Returns resources to the agent's free pool. False when some were not
+ * Returns resources (normalized: one entry per identity, as accountingForm
+ * gives them) to the agent's free pool. False when some were not
  * allocated (an accounting bug): what was there is released, nothing throws.
  */
 export function releaseOn(agent: AgentEntry, resources: readonly Resource[]): boolean {
   let consistent = true;
-  for (const r of ResourceBag.of(forArithmetic(resources)).toResources()) {
+  for (const r of forArithmetic(resources)) {
     try {
       agent.allocated.subtract(r);
     } catch {

@@ -3,7 +3,7 @@
 // rules", Mesos's text form for validation messages, and the v0 name→value
 // maps of /master/state.
 import type { Resource } from '../../mesos/schemas/index.js';
-import { flatRangesOf } from '../../mesos/resources.js';
+import { flatRangesOf, normalizeResources } from '../../mesos/resources.js';
 import { formatRanges } from '../../mesos/ranges.js';
 import type { Resource as ArithmeticResource } from '../../mesos/resource-types.js';
 
@@ -11,12 +11,21 @@ import type { Resource as ArithmeticResource } from '../../mesos/resource-types.
 export const forArithmetic = (rs: readonly Resource[]): ArithmeticResource[] => rs as unknown as ArithmeticResource[];
 export const fromArithmetic = (rs: readonly ArithmeticResource[]): Resource[] => rs as unknown as Resource[];
 
-/** Drops `role: "*"` and allocation_info: what the master counts. Reserved resources keep their reservation. */
+/**
+ * Drops `role: "*"` and allocation_info and merges entries of the same
+ * identity: what the master counts. Reserved resources keep their reservation.
+ */
 export function accountingForm(resources: readonly Resource[]): Resource[] {
-  return resources.map((r) => {
+  const stripped = resources.map((r) => {
     const { allocation_info: _a, role, ...rest } = r;
     return role === undefined || role === '*' ? rest : { ...rest, role };
   });
+  try {
+    return fromArithmetic(normalizeResources(forArithmetic(stripped)));
+  } catch {
+    // Invalid resources (negative, non-finite): kept as given; task validation reports them.
+    return stripped;
+  }
 }
 
 export interface FormatCapabilities {
