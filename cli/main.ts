@@ -3,6 +3,9 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { createLogger } from '../common/logger.js';
 import { startDevCluster } from '../devcluster/index.js';
+import { registerJobCommands } from './commands/jobs.js';
+import { registerStartCommand } from './commands/start.js';
+import { runCli } from './errors.js';
 
 function integer(name: string, min: number) {
   return (value: string): number => {
@@ -55,7 +58,9 @@ export function buildProgram(): Command {
       process.on('SIGINT', () => stop('SIGINT'));
       process.on('SIGTERM', () => stop('SIGTERM'));
     });
+  registerStartCommand(program);
+  registerJobCommands(program);
   return program;
 }
 
-await buildProgram().parseAsync(process.argv);
+await runCli(buildProgram(), process.argv);

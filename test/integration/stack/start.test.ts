@@ -1,0 +1,97 @@
+// `mesoflow start` as a user runs it: everything up on ephemeral ports, a job
+// runs, Ctrl-C stops it all (task processes included), and a restart on the
+// same data directory still knows the jobs.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { http, jobUntil, postJson } from '../api/api-stack.js';
+
+const bin = fileURLToPath(new URL('../../../cli/bin.js', import.meta.url));
+const children = new Set<ChildProcess>();
+let dataDir: string | undefined;
+
+after(async () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+interface Started {
+  child: ChildProcess;
+  api: string;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+async function start(dir: string): Promise<Started> {
+  const child = spawn(process.execPath, [bin, 'start'], {
+    env: {
+      ...process.env,
+      PORT: '0',
+      MESOFLOW_TEMPORAL_PORT: '0',
+      MESOFLOW_TEMPORAL_UI_PORT: '0',
+      MESOFLOW_DEVCLUSTER_PORT: '0',
+      MESOFLOW_DATA_DIR: dir,
+      MESOFLOW_DEVCLUSTER_RESOURCES: 'cpus:2;mem:2048;disk:1024;ports:[31000-31100]',
+      TEMPORAL_ADDRESS: '',
+      MESOS_MASTER: '',
+      MESOFLOW_API_TOKEN: '',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  const deadline = Date.now() + 120_000;
+  while (!/API: +(http:\/\/\S+)/.test(out)) {
+    if (child.exitCode !== null) throw new Error(`mesoflow start exited early:\n${out}`);
+    if (Date.now() > deadline) throw new Error(`mesoflow start did not come up:\n${out}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const api = (/API: +(http:\/\/\S+)/.exec(out) as RegExpExecArray)[1] as string;
+  return { child, api, output: () => out, exited };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test('mesoflow start: up, a job runs, Ctrl-C stops everything, a restart keeps the jobs', async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'mesoflow-start-'));
+  const first = await start(dataDir);
+  assert.match(first.output(), /API docs: +http:\/\/\S+\/docs/);
+  assert.match(first.output(), /Temporal Web UI: +http:\/\/\S+/);
+  const done = await postJson(`${first.api}/v1/jobs`, { command: 'echo persisted', id: 'start-test-job' });
+  assert.equal(done.status, 201, done.text);
+  await jobUntil(first.api, 'start-test-job', (j) => j.status === 'SUCCEEDED', 90_000);
+  const pidFile = join(dataDir, 'task.pid');
+  const long = await postJson(`${first.api}/v1/jobs`, { command: `echo $$ > ${pidFile}; exec sleep 300` });
+  await jobUntil(first.api, (long.json as { id: string }).id, (j) => j.status === 'RUNNING', 90_000);
+  const pid = Number((await readFile(pidFile, 'utf8')).trim());
+  assert.ok(alive(pid));
+  first.child.kill('SIGINT');
+  assert.equal(await first.exited, 0, first.output());
+  assert.match(first.output(), /stopped/);
+  const deadline = Date.now() + 10_000;
+  while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(alive(pid), false, 'the task process outlived the stack');
+
+  const second = await start(dataDir);
+  const again = await http(`${second.api}/v1/jobs/start-test-job`);
+  assert.equal(again.status, 200, again.text);
+  assert.equal((again.json as { status: string }).status, 'SUCCEEDED');
+  const logs = await http(`${second.api}/v1/jobs/start-test-job`);
+  assert.equal(logs.status, 200);
+  second.child.kill('SIGINT');
+  assert.equal(await second.exited, 0, second.output());
+});
