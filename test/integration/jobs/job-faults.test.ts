@@ -51,3 +51,21 @@ test('the framework stream is dropped: the session re-subscribes with the same f
   assert.equal(held.frameworkId, frameworkId);
   assert.equal(await session.query<string | undefined>(FRAMEWORK_ID_QUERY), frameworkId);
 });
+
+test('an agent lost while the framework is disconnected: reconciliation finds the task gone and the job is retried', async () => {
+  const session = stack.client.workflow.getHandle(sessionWorkflowId(stack.frameworkName));
+  const frameworkId = await until(() => session.query<string | undefined>(FRAMEWORK_ID_QUERY), 'the framework id');
+  const h = await stack.start({ command: firstAttemptHangs, killGracePeriodSeconds: 1 });
+  const p = await progressUntil(h, (x) => x.phase === 'running', 'the first attempt to run');
+  const agentId = p.attempts[0]?.agentId;
+  assert.ok(agentId);
+  // The update about the lost agent goes to a disconnected framework: only reconciliation can tell.
+  assert.equal(stack.cluster.faults.disconnectFramework(frameworkId), true);
+  assert.equal(await stack.cluster.faults.removeAgent(agentId, 'gone'), true);
+  const r = (await h.result()) as JobResult;
+  assert.equal(r.status, 'SUCCEEDED');
+  const end = await stack.progress(h);
+  assert.equal(end.attempts.length, 2);
+  assert.equal(end.attempts[0]?.outcome, 'infrastructure');
+  assert.notEqual(end.attempts[1]?.agentId, agentId);
+});

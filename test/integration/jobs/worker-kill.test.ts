@@ -77,7 +77,7 @@ test('SIGKILL of the worker mid-run: another worker takes the session over, ever
   t.diagnostic('worker A killed; spawning worker B');
   // More jobs while no worker is alive.
   handles.push(...(await Promise.all(Array.from({ length: 4 }, () => stack.start({ command: 'true' })))));
-  spawnWorker();
+  const b = spawnWorker();
   let results: JobResult[];
   try {
     results = (await Promise.all(handles.map((h) => h.result()))) as JobResult[];
@@ -96,4 +96,10 @@ test('SIGKILL of the worker mid-run: another worker takes the session over, ever
     const launched = progress.attempts.filter((x) => x.agentId !== undefined).map((x) => x.taskId);
     assert.deepEqual([...ids].sort(), [...launched].sort(), `tasks the master knows are the attempts the job launched (${h.workflowId})`);
   }
+  // Graceful shutdown: SIGTERM releases the session and exits 0.
+  const code = await new Promise<number | null>((resolve) => {
+    b.once('exit', (c) => resolve(c));
+    b.kill('SIGTERM');
+  });
+  assert.equal(code, 0, output);
 });
