@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../../common/logger.js';
 import { handleFaultRequest, type FaultRouteDeps } from './faults.js';
-import { sendEmpty, sendJsonText, sendText, drain } from './http-util.js';
+import { BodyTooLargeError, sendEmpty, sendJsonText, sendText, drain } from './http-util.js';
 import { toMesosJson } from './json-out.js';
 import type { Master } from './master.js';
 import { handleOperatorRequest } from './operator-api.js';
@@ -118,6 +118,10 @@ export function createMasterHttpServer(context: () => RouteContext): Server {
   const server = createServer((req, res) => {
     const ctx = context();
     route(req, res, ctx).catch((err: unknown) => {
+      if (err instanceof BodyTooLargeError) {
+        if (!res.headersSent) sendText(res, 413, `Request body larger than ${err.limit} bytes`);
+        return;
+      }
       ctx.logger.error('devcluster master request failed', { err, method: req.method, url: req.url });
       if (!res.headersSent) sendText(res, 500, 'Internal error in the devcluster master');
       else res.destroy();
