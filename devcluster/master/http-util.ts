@@ -89,9 +89,13 @@ export function acceptsMediaType(header: string | undefined, mediaType: string):
   return best.some((r) => r.q > 0);
 }
 
+/**
+ * Mesos would stream protobuf to a client that accepts only that; the
+ * devcluster speaks JSON only, so such a client gets the 406 Mesos gives when
+ * neither type is acceptable.
+ */
 export function acceptsJson(req: IncomingMessage): boolean {
-  const header = req.headers.accept;
-  return acceptsMediaType(header, 'application/json') || acceptsMediaType(header, 'application/x-protobuf');
+  return acceptsMediaType(req.headers.accept, 'application/json');
 }
 
 export const NOT_ACCEPTABLE_TEXT = "Expecting 'Accept' to allow 'application/x-protobuf' or 'application/json'";
