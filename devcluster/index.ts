@@ -134,7 +134,9 @@ class DevClusterImpl implements DevCluster, DevClusterFaults {
   ) {
     this.logger = (options.logger ?? silentLogger).child({ component: 'devcluster' });
     this.host = options.host ?? '127.0.0.1';
-    this.hostname = options.hostname ?? this.host;
+    // A wildcard bind address is not an address clients can use (Location headers, offers, master_info).
+    const wildcard = this.host === '0.0.0.0' || this.host === '::';
+    this.hostname = options.hostname ?? (wildcard ? '127.0.0.1' : this.host);
     this.ip = isIP(this.host) === 4 && this.host !== '0.0.0.0' ? this.host : '127.0.0.1';
   }
 
