@@ -10,7 +10,7 @@ const basic = (p: string, s: string) => `Basic ${Buffer.from(`${p}:${s}`).toStri
 describe('devcluster master: HTTP framework authentication', () => {
   let dc: DevCluster;
   before(async () => {
-    dc = await cluster({ followers: 1, credentials: [{ principal: 'mesoflow', secret: 's3cret' }] });
+    dc = await cluster({ followers: 1, credentials: [{ principal: 'mesoflow', secret: 's3cret' }, { principal: 'ops', secret: 'pw' }] });
   });
   after(async () => {
     await dc.stop();
@@ -36,6 +36,14 @@ describe('devcluster master: HTTP framework authentication', () => {
     assert.equal(subscribed.type, 'SUBSCRIBED');
     const state = JSON.parse((await http(`${dc.masterUrl}/master/frameworks`, { method: 'GET' })).body) as { frameworks: Array<{ principal?: string }> };
     assert.equal(state.frameworks[0]?.principal, 'mesoflow');
+    // Another principal calling for this framework (row 12).
+    const fid = ((subscribed.subscribed as Record<string, unknown>).framework_id as { value: string }).value;
+    const foreign = await http(`${dc.masterUrl}/api/v1/scheduler`, {
+      headers: { ...JSON_HEADERS, Authorization: basic('ops', 'pw'), 'Mesos-Stream-Id': s.streamId },
+      body: JSON.stringify({ type: 'REVIVE', framework_id: { value: fid } }),
+    });
+    assert.equal(foreign.status, 400);
+    assert.equal(foreign.body, "Authenticated principal 'ops' does not match principal 'mesoflow' set in `FrameworkInfo`");
     s.close();
     const other = await http(`${dc.masterUrl}/api/v1/scheduler`, { headers: auth, body: JSON.stringify({ type: 'SUBSCRIBE', subscribe: { framework_info: frameworkInfo('auth', { principal: 'other' }) } }) });
     assert.equal(other.status, 400);

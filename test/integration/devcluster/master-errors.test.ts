@@ -46,6 +46,12 @@ describe('devcluster master: scheduler endpoint errors', () => {
     });
   }
 
+  it('answers a protobuf body (which the devcluster does not speak) as Mesos answers one it cannot parse', async () => {
+    const r = await http(`${dc.masterUrl}/api/v1/scheduler`, { headers: { 'Content-Type': 'application/x-protobuf' }, body: 'x' });
+    assert.equal(r.status, 400);
+    assert.equal(r.body, 'Failed to parse body into Call protobuf');
+  });
+
   it('also answers /master/api/v1/scheduler, and 405 carries Allow: POST', async () => {
     const got = await http(`${dc.masterUrl}/master/api/v1/scheduler`, { method: 'PUT', headers: {} });
     assert.equal(got.status, 405);
