@@ -12,6 +12,10 @@
 // connections as fast as offers arrive. The ACKNOWLEDGE phase then
 // acknowledges those real updates (each moves a terminal task to completed and
 // is forwarded to the agent), again over 8 connections.
+// Knobs (environment): BENCH_CONNECTIONS (8), BENCH_AGENTS (100),
+// BENCH_ALLOCATION_MS (10), BENCH_MASTER_NODE_ARGS (e.g. "--cpu-prof").
+// devcluster_master_cpu_percent_of_one_core is the master process's CPU over
+// its whole life (start-up and both phases included).
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
@@ -21,7 +25,7 @@ import { Pool, request } from 'undici';
 import { RecordIODecoder } from '../mesos/recordio.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const ACCEPT_SECONDS = 5;
 const WARMUP_SECONDS = 1;
 const LAUNCHES = 10;
