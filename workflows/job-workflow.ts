@@ -124,6 +124,7 @@ export async function jobWorkflow(input: JobWorkflowInput): Promise<JobResult> {
   const launcher = proxyActivities<SessionActivities>({
     taskQueue,
     startToCloseTimeout: '1 minute',
+    heartbeatTimeout: hb,
     retry: { initialInterval: '500ms', maximumInterval: '5s', maximumAttempts: 30 },
   });
   const control = proxyActivities<SessionActivities>({
@@ -211,17 +212,21 @@ export async function jobWorkflow(input: JobWorkflowInput): Promise<JobResult> {
         launcher.launchTask({ jobId, attempt: attemptNo, taskId, spec, lease }),
       );
       let outcome: AttemptOutcome;
-      if (launched.kind === 'offer-lost') {
+      // Updates of this task prove it was launched, whatever the launch
+      // call concluded (a retried launch may no longer find a task that
+      // already finished and was acknowledged).
+      if (launched.kind === 'offer-lost' && attempt.state === undefined) {
         live = undefined;
         attempt.outcome = 'infrastructure';
         outcome = { kind: 'infrastructure', cause: `offer lost: ${launched.message}` };
       } else {
-        attempt.agentId ??= launched.agentId;
-        attempt.hostname ??= launched.hostname;
+        const where = launched.kind === 'offer-lost' ? { agentId: attempt.agentId ?? lease.agentId, hostname: lease.hostname } : launched;
+        attempt.agentId ??= where.agentId;
+        attempt.hostname ??= where.hostname;
         attempt.launchedAt = new Date().toISOString();
         if (progress.phase === 'launching') progress.phase = 'staging';
         setStatus('RUNNING');
-        outcome = await followTask(attempt, launched.agentId);
+        outcome = await followTask(attempt, where.agentId);
       }
 
       // 3. Decide.

@@ -9,7 +9,7 @@
 import { setMaxListeners } from 'node:events';
 import { hostname as osHostname } from 'node:os';
 import type { Logger } from '../../common/logger.js';
-import { SchedulerClient, MesosHttpError, type SchedulerClientOptions } from '../../mesos/client/index.js';
+import { FrameworkErrorEventError, SchedulerClient, MesosHttpError, SubscribeRefusedError, type SchedulerClientOptions } from '../../mesos/client/index.js';
 import { offerSchema, offerIdSchema, taskStatusSchema, type FrameworkInfo, type TaskStatus } from '../../mesos/schemas/index.js';
 import type { JobSpec } from '../../workflows/job-spec.js';
 import { parseTaskId } from '../../workflows/task-id.js';
@@ -134,7 +134,21 @@ export class FrameworkSession {
           if (!this.abort.signal.aborted) this.log.warn('event stream ended; re-subscribing');
         } catch (err) {
           if (this.abort.signal.aborted) break;
-          this.log.warn('subscription failed; re-subscribing', { err, backoffMs });
+          if (err instanceof FrameworkErrorEventError && /failed over/i.test(err.mesosMessage)) {
+            // Another holder subscribed with our framework id: it is the
+            // session now. Subscribing again would steal it back and forth.
+            this.log.warn('another scheduler took the framework over; giving the session up', { frameworkId: this.frameworkIdValue });
+            break;
+          }
+          if (err instanceof SubscribeRefusedError && /has been removed|cannot be found/i.test(err.mesosMessage) && this.frameworkIdValue) {
+            // The master forgot the framework (failover timeout passed, torn
+            // down): its tasks are gone. Start afresh; the jobs learn of their
+            // tasks' fate through reconciliation and retry.
+            this.log.error('the master no longer knows the framework id; subscribing as a new framework', { frameworkId: this.frameworkIdValue, message: err.mesosMessage });
+            this.frameworkIdValue = undefined;
+          } else {
+            this.log.warn('subscription failed; re-subscribing', { err, backoffMs });
+          }
         }
         this.onDisconnected();
         const jitter = Math.random() * backoffMs * 0.3;

@@ -19,7 +19,16 @@ export function createSessionActivities(session: FrameworkSession): SessionActiv
       }
     },
     async launchTask(req: LaunchRequest): Promise<LaunchResult> {
-      return session.launch(req);
+      const ctx = Context.current();
+      // A launch normally takes a batch window; the heartbeat is what tells
+      // the workflow quickly that the session worker died meanwhile.
+      const every = Math.max(200, Math.floor((ctx.info.heartbeatTimeoutMs ?? 30_000) / 3));
+      const timer = setInterval(() => ctx.heartbeat(), every);
+      try {
+        return await session.launch(req);
+      } finally {
+        clearInterval(timer);
+      }
     },
     async killTask(req: KillRequest): Promise<void> {
       await session.kill(req);
