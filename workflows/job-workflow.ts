@@ -34,7 +34,7 @@ export const progressQuery = defineQuery<JobProgress>(PROGRESS_QUERY);
 
 /** Timings of the workflow itself; the defaults suit production, tests shorten them. */
 export interface JobTuning {
-  /** How long one awaitOffer call waits before reporting why nothing fits. */
+  /** How long the first awaitOffer call waits before reporting why nothing fits (doubling up to 5 min, to keep long waits' history short). */
   offerPollSeconds: number;
   /** Quiet time after which the task is reconciled explicitly (doubles while quiet, up to 15 min). */
   reconcileAfterSeconds: number;
@@ -78,6 +78,7 @@ export interface JobFailureDetails {
 }
 
 const MAX_QUIET_MS = 15 * 60_000;
+const MAX_POLL_SECONDS = 300;
 
 export async function jobWorkflow(input: JobWorkflowInput): Promise<JobResult> {
   const info = workflowInfo();
@@ -117,7 +118,7 @@ export async function jobWorkflow(input: JobWorkflowInput): Promise<JobResult> {
   const hb = `${tuning.sessionActivityHeartbeatSeconds}s` as const;
   const offers = proxyActivities<SessionActivities>({
     taskQueue,
-    startToCloseTimeout: `${tuning.offerPollSeconds + 60}s`,
+    startToCloseTimeout: `${Math.max(tuning.offerPollSeconds, MAX_POLL_SECONDS) + 60}s`,
     heartbeatTimeout: hb,
     retry: { initialInterval: '500ms', maximumInterval: '5s' },
   });
@@ -193,8 +194,10 @@ export async function jobWorkflow(input: JobWorkflowInput): Promise<JobResult> {
       // 1. An offer (several polls, each telling why nothing fit yet).
       const offerDeadline = Date.now() + spec.offerTimeoutSeconds * 1000;
       let lease;
-      for (;;) {
-        const r = await offers.awaitOffer({ jobId, attempt: attemptNo, taskId, spec, pollMs: tuning.offerPollSeconds * 1000 });
+      for (let poll = 0; ; poll++) {
+        const pollSeconds = Math.min(tuning.offerPollSeconds * 2 ** Math.min(poll, 10), Math.max(tuning.offerPollSeconds, MAX_POLL_SECONDS));
+        const untilDeadline = Math.max(1000, offerDeadline - Date.now());
+        const r = await offers.awaitOffer({ jobId, attempt: attemptNo, taskId, spec, pollMs: Math.min(pollSeconds * 1000, untilDeadline) });
         if (r.kind === 'leased') {
           lease = r.lease;
           break;
