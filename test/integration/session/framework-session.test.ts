@@ -1,0 +1,106 @@
+// The framework session against the devcluster over HTTP, without Temporal
+// in between: what the job workflow's activities rely on when a launch comes
+// late or is retried by another holder of the session.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { silentLogger } from '../../../common/logger.js';
+import { startDevCluster, type DevCluster } from '../../../devcluster/index.js';
+import { FrameworkSession, type FrameworkSessionOptions } from '../../../activities/session/framework-session.js';
+import type { TaskUpdateSignal } from '../../../activities/contract.js';
+import { jobSpec } from '../../../workflows/job-spec.js';
+
+let cluster: DevCluster;
+const sessions: FrameworkSession[] = [];
+const aborts: AbortController[] = [];
+
+before(async () => {
+  cluster = await startDevCluster({ agents: 1, resources: 'cpus:4;mem:4096;disk:1024;ports:[31000-31100]', allocationIntervalMs: 100, heartbeatIntervalMs: 1000, statusUpdateRetryMs: 500 });
+});
+after(async () => {
+  for (const a of aborts) a.abort();
+  await Promise.all(sessions.map((s) => s.close()));
+  await cluster.stop();
+});
+
+function open(updates: TaskUpdateSignal[], overrides: Partial<FrameworkSessionOptions> = {}): { session: FrameworkSession; ids: string[] } {
+  const ids: string[] = [];
+  const session = new FrameworkSession({
+    frameworkName: 'session-test',
+    frameworkId: undefined,
+    client: { masters: [cluster.masterUrl], heartbeatMissLimit: 3 },
+    user: 'root',
+    roles: ['*'],
+    failoverTimeoutSeconds: 600,
+    partitionAware: true,
+    declineRefuseSeconds: 1,
+    leaseTimeoutMs: 5000,
+    batchWindowMs: 50,
+    suppressDelayMs: 300,
+    reconcileIntervalMs: 60_000,
+    probeTimeoutMs: 5000,
+    logger: silentLogger,
+    signalJob: async (_wf, u) => {
+      updates.push(u);
+      return 'delivered';
+    },
+    onFrameworkId: async (id) => void ids.push(id),
+    ...overrides,
+  });
+  const abort = new AbortController();
+  aborts.push(abort);
+  sessions.push(session);
+  void session.run(abort.signal);
+  return { session, ids };
+}
+
+const spec = jobSpec({ command: 'sleep 1', resources: { cpus: 0.1, mem: 16 } });
+const never = new AbortController().signal;
+
+async function until(pred: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!pred()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+test('a launch that comes after its offer was accepted without it is placed again, not lost', async () => {
+  const updates: TaskUpdateSignal[] = [];
+  const { session } = open(updates);
+  const [a, b] = await Promise.all([
+    session.awaitOffer({ jobId: 'job-a', taskId: 'job-a.1', spec, pollMs: 20_000 }, never),
+    session.awaitOffer({ jobId: 'job-b', taskId: 'job-b.1', spec, pollMs: 20_000 }, never),
+  ]);
+  assert.ok(a.kind === 'leased' && b.kind === 'leased');
+  assert.equal(a.lease.offerId, b.lease.offerId, 'both leased on the same offer');
+  const ra = await session.launch({ jobId: 'job-a', attempt: 1, taskId: 'job-a.1', spec, lease: a.lease });
+  assert.equal(ra.kind, 'launched');
+  // b comes back only after the batch window sent the ACCEPT without it.
+  const rb = await session.launch({ jobId: 'job-b', attempt: 1, taskId: 'job-b.1', spec, lease: b.lease });
+  assert.equal(rb.kind, 'launched');
+  await until(() => ['job-a.1', 'job-b.1'].every((t) => updates.some((u) => u.taskId === t && u.state === 'TASK_FINISHED')), 'both tasks to finish');
+  // The same launch retried returns the first answer.
+  assert.deepEqual(await session.launch({ jobId: 'job-a', attempt: 1, taskId: 'job-a.1', spec, lease: a.lease }), ra);
+  await session.close();
+});
+
+test('a launch retried on a new holder of the session asks the master: launched once, or not at all', async () => {
+  const updates: TaskUpdateSignal[] = [];
+  const first = open(updates);
+  const c = await first.session.awaitOffer({ jobId: 'job-c', taskId: 'job-c.1', spec: jobSpec({ command: 'sleep 5' }), pollMs: 20_000 }, never);
+  const d = await first.session.awaitOffer({ jobId: 'job-d', taskId: 'job-d.1', spec, pollMs: 20_000 }, never);
+  assert.ok(c.kind === 'leased' && d.kind === 'leased');
+  assert.equal((await first.session.launch({ jobId: 'job-c', attempt: 1, taskId: 'job-c.1', spec: jobSpec({ command: 'sleep 5' }), lease: c.lease })).kind, 'launched');
+  const frameworkId = first.session.frameworkId;
+  assert.ok(frameworkId);
+  await first.session.close();
+  // The next holder subscribes with the same framework id and sees the leases for the first time.
+  const second = open(updates, { frameworkId });
+  const again = await second.session.launch({ jobId: 'job-c', attempt: 1, taskId: 'job-c.1', spec, lease: c.lease });
+  assert.equal(again.kind, 'already-launched');
+  const never1 = await second.session.launch({ jobId: 'job-d', attempt: 1, taskId: 'job-d.1', spec, lease: d.lease });
+  assert.equal(never1.kind, 'offer-lost');
+  assert.equal(second.session.frameworkId, frameworkId);
+  const stats = cluster.stats() as { launched_task_infos: number };
+  assert.equal(stats.launched_task_infos, 3, 'job-a, job-b and job-c once each; job-d never');
+});
