@@ -25,14 +25,21 @@ export async function startSessionWorkflow(deps: EnsureSessionDeps, frameworkNam
   }
 }
 
+/** How long a framework id learnt by query is reused before asking again. */
+const QUERY_CACHE_MS = 60_000;
+
 export function createGeneralActivities(deps: EnsureSessionDeps): GeneralActivities {
+  const queried = new Map<string, { id: string; at: number }>();
   return {
     async ensureSession(frameworkName: string): Promise<EnsureSessionResult> {
       await startSessionWorkflow(deps, frameworkName);
       let frameworkId = deps.knownFrameworkId(frameworkName);
+      const cached = queried.get(frameworkName);
+      if (frameworkId === undefined && cached && Date.now() - cached.at < QUERY_CACHE_MS) frameworkId = cached.id;
       if (frameworkId === undefined) {
         try {
           frameworkId = await deps.client.workflow.getHandle(sessionWorkflowId(frameworkName)).query<string | undefined>(FRAMEWORK_ID_QUERY);
+          if (frameworkId) queried.set(frameworkName, { id: frameworkId, at: Date.now() });
         } catch {
           // Not answerable yet (first workflow task pending): the id is informational.
         }

@@ -84,11 +84,18 @@ export async function startWorker(input: WorkerConfigInput | WorkerConfig, optio
   const done = worker.run();
   // The session exists from the start, not only once the first job arrives.
   await startSessionWorkflow(ensureDeps, config.frameworkName);
+  // Should the session workflow be terminated by hand, running jobs must not
+  // wait for the next job to start it again.
+  const keeper = setInterval(() => {
+    startSessionWorkflow(ensureDeps, config.frameworkName).catch((err: unknown) => logger.warn('could not ensure the session workflow', { err }));
+  }, 30_000);
+  keeper.unref();
   logger.info('worker started', { framework: config.frameworkName, masters: config.masters });
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
+      clearInterval(keeper);
       // End the subscription first so that another worker can take it over at once.
       await Promise.all([...live].map((s) => s.close()));
       if (worker.getState() === 'RUNNING') worker.shutdown();

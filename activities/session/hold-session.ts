@@ -89,7 +89,9 @@ export function createHoldSession(deps: HoldSessionDeps): SessionHostActivities 
           namespace: config.temporalNamespace,
           taskQueue: sessionTaskQueue(req.frameworkName),
           activities: createSessionActivities(session),
-          maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
+          // awaitOffer holds its slot while the job waits: the limit must stay
+          // far above the number of waiting jobs, or launches would starve.
+          maxConcurrentActivityTaskExecutions: 100_000,
           shutdownGraceTime: '2s',
         });
         const running = worker.run();
