@@ -72,6 +72,19 @@ function searchStatusesFor(s: ApiJobStatus): string[] {
   }
 }
 
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return out;
+}
+
 const quote = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 export function listQuery(frameworkName: string, f: Pick<ListFilter, 'status' | 'labels'>): string {
@@ -169,7 +182,9 @@ export class JobService {
     const infos = await Promise.all(
       (res.executions ?? []).map((raw) => executionInfoFromRaw(raw, this.client.options.loadedDataConverter, raw, this.options.namespace)),
     );
-    let jobs = await Promise.all(infos.map((i) => this.factsOf(i as WorkflowExecutionInfo)));
+    // Each item asks its workflow for progress (a replay for a closed one, once):
+    // a few at a time, so that a long page does not flood the workers.
+    let jobs = await mapLimit(infos, 8, (i) => this.factsOf(i as WorkflowExecutionInfo));
     if (f.status !== undefined) jobs = jobs.filter((j) => apiStatus(j.progress, j.executionStatus, j.searchStatus) === f.status);
     const token = res.nextPageToken;
     return { jobs, nextCursor: token && token.length > 0 ? Buffer.from(token).toString('base64url') : null };

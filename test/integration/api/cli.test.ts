@@ -69,6 +69,10 @@ test('submit, status, list, logs and cancel', async () => {
     if (!list.includes(id)) await new Promise((res) => setTimeout(res, 200));
   }
   assert.match(list, new RegExp(`^${id}\tSUCCEEDED\\(0\\)`, 'm'));
+  const slow = await cli(['submit', '--api', s.url, '--', 'echo a; sleep 1; echo b']);
+  const followed = await cli(['logs', '-f', '--api', s.url, slow.stdout.trim()]);
+  assert.equal(followed.code, 0, followed.stderr);
+  assert.equal(followed.stdout, 'a\nb\n');
   const long = await cli(['submit', '--api', s.url, '--', 'sleep 60']);
   const longId = long.stdout.trim();
   await jobUntil(s.url, longId, (j) => j.status === 'RUNNING');
