@@ -8,6 +8,8 @@ import { changeKey, isTerminal } from '../job-view.js';
 import { problems } from '../problem.js';
 import { jobIdParam } from './jobs.js';
 
+const KEEPALIVE_MS = 15_000;
+
 export function registerEventRoutes(app: Hono, ctx: ApiContext): void {
   app.get('/v1/jobs/:id/events', async (c) => {
     const id = jobIdParam(c.req.param('id'));
@@ -22,12 +24,18 @@ export function registerEventRoutes(app: Hono, ctx: ApiContext): void {
       let lastKey = '';
       let seq = 0;
       let facts = first;
+      let lastWrite = Date.now();
       while (!aborted) {
         const job = ctx.view(facts);
         const key = changeKey(job);
         if (key !== lastKey) {
           lastKey = key;
           await stream.writeSSE({ event: 'job', id: String(++seq), data: JSON.stringify(job) });
+          lastWrite = Date.now();
+        } else if (Date.now() - lastWrite >= KEEPALIVE_MS) {
+          // A comment line: keeps proxies from closing a quiet stream of a long job.
+          await stream.write(': keepalive\n\n');
+          lastWrite = Date.now();
         }
         if (isTerminal(job.status)) break;
         await stream.sleep(pollMs);

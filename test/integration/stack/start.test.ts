@@ -8,6 +8,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { sessionWorkflowId } from '../../../activities/contract.js';
+import { startDevCluster } from '../../../devcluster/index.js';
+import { useTemporal } from '../../support/temporal.js';
 import { http, jobUntil, postJson } from '../api/api-stack.js';
 
 const bin = fileURLToPath(new URL('../../../cli/bin.js', import.meta.url));
@@ -94,4 +98,62 @@ test('mesoflow start: up, a job runs, Ctrl-C stops everything, a restart keeps t
   assert.equal(logs.status, 200);
   second.child.kill('SIGINT');
   assert.equal(await second.exited, 0, second.output());
+});
+
+test('mesoflow start with TEMPORAL_ADDRESS and MESOS_MASTER connects to them instead of starting its own', async () => {
+  const temporal = await useTemporal();
+  const cluster = await startDevCluster({ agents: 1, resources: 'cpus:2;mem:1024;disk:1024;ports:[31000-31100]', allocationIntervalMs: 100 });
+  const framework = `start-ext-${process.pid}`;
+  const dir = await mkdtemp(join(tmpdir(), 'mesoflow-start-ext-'));
+  try {
+    const child = spawn(process.execPath, [bin, 'start'], {
+      env: {
+        ...process.env,
+        PORT: '0',
+        MESOFLOW_DATA_DIR: dir,
+        TEMPORAL_ADDRESS: temporal.address,
+        MESOS_MASTER: cluster.masterUrl,
+        MESOFLOW_FRAMEWORK_NAME: framework,
+        MESOFLOW_TASK_QUEUE: `q-${framework}`,
+        MESOFLOW_DECLINE_REFUSE_SECONDS: '1',
+        MESOFLOW_API_TOKEN: 'tok',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.add(child);
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const deadline = Date.now() + 120_000;
+    while (!/API: +http/.test(out)) {
+      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`mesoflow start did not come up:\n${out}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const api = (/API: +(http:\/\/\S+)/.exec(out) as RegExpExecArray)[1] as string;
+    assert.match(out, new RegExp(`Temporal: +${temporal.address.replace(/\./g, '\\.')}`));
+    assert.match(out, new RegExp(`Mesos master: +${cluster.masterUrl.replace(/\./g, '\\.')}\\s*$`, 'm'));
+    assert.doesNotMatch(out, /Temporal Web UI/);
+    assert.equal((await http(`${api}/v1/jobs`)).status, 401);
+    const auth = { authorization: 'Bearer tok' };
+    const r = await postJson(`${api}/v1/jobs`, { command: 'echo external' }, auth);
+    assert.equal(r.status, 201, r.text);
+    const id = (r.json as { id: string }).id;
+    const deadlineJob = Date.now() + 60_000;
+    let status = '';
+    while (status !== 'SUCCEEDED' && Date.now() < deadlineJob) {
+      status = ((await http(`${api}/v1/jobs/${id}`, { headers: auth })).json as { status: string }).status;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    assert.equal(status, 'SUCCEEDED');
+    child.kill('SIGINT');
+    assert.equal(await exited, 0, out);
+    const connection = await Connection.connect({ address: temporal.address });
+    await new Client({ connection }).workflow.getHandle(sessionWorkflowId(framework)).terminate('test over').catch(() => undefined);
+    await connection.close();
+  } finally {
+    await cluster.stop();
+    await temporal.release();
+    await rm(dir, { recursive: true, force: true });
+  }
 });
