@@ -39,9 +39,17 @@ export const PROGRESS_QUERY = 'progress';
 export const FRAMEWORK_ID_SIGNAL = 'frameworkSubscribed';
 export const FRAMEWORK_ID_QUERY = 'frameworkId';
 
+export interface EnsureSessionRequest {
+  frameworkName: string;
+  /** The job's spec as given; validated here, outside the workflow sandbox. */
+  spec: unknown;
+}
+
 export interface EnsureSessionResult {
   frameworkId: string | undefined;
   taskQueue: string;
+  /** The spec, validated, with every default filled in. */
+  spec: JobSpec;
 }
 
 export interface AwaitOfferRequest {
@@ -93,7 +101,8 @@ export interface ReconcileRequest {
 
 /** Activities served on the general task queue (any worker). */
 export interface GeneralActivities {
-  ensureSession(frameworkName: string): Promise<EnsureSessionResult>;
+  /** Starts the session workflow if needed and validates the job spec (ApplicationFailure InvalidJobSpec, non-retryable). */
+  ensureSession(req: EnsureSessionRequest): Promise<EnsureSessionResult>;
 }
 
 /** Activities served on the session task queue (the worker holding the subscription). */

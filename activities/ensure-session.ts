@@ -1,7 +1,9 @@
 // ensureSession: makes sure the singleton session workflow of a framework
 // runs, and tells the job which framework id it has (when known).
+import { ApplicationFailure } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import type { EnsureSessionResult, GeneralActivities } from './contract.js';
+import { parseJobSpec } from '../workflows/job-spec.js';
+import type { EnsureSessionRequest, EnsureSessionResult, GeneralActivities } from './contract.js';
 import { FRAMEWORK_ID_QUERY, sessionTaskQueue, sessionWorkflowId } from './contract.js';
 
 export interface EnsureSessionDeps {
@@ -31,7 +33,12 @@ const QUERY_CACHE_MS = 60_000;
 export function createGeneralActivities(deps: EnsureSessionDeps): GeneralActivities {
   const queried = new Map<string, { id: string; at: number }>();
   return {
-    async ensureSession(frameworkName: string): Promise<EnsureSessionResult> {
+    async ensureSession({ frameworkName, spec: input }: EnsureSessionRequest): Promise<EnsureSessionResult> {
+      const parsed = parseJobSpec(input);
+      if (!parsed.ok) {
+        const message = `invalid job spec: ${parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`;
+        throw ApplicationFailure.create({ type: 'InvalidJobSpec', nonRetryable: true, message, details: [parsed.issues] });
+      }
       await startSessionWorkflow(deps, frameworkName);
       let frameworkId = deps.knownFrameworkId(frameworkName);
       const cached = queried.get(frameworkName);
@@ -44,7 +51,7 @@ export function createGeneralActivities(deps: EnsureSessionDeps): GeneralActivit
           // Not answerable yet (first workflow task pending): the id is informational.
         }
       }
-      return { frameworkId: frameworkId ?? undefined, taskQueue: sessionTaskQueue(frameworkName) };
+      return { frameworkId: frameworkId ?? undefined, taskQueue: sessionTaskQueue(frameworkName), spec: parsed.spec };
     },
   };
 }

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { PROGRESS_QUERY } from '../activities/contract.js';
-import type { JobSpecInput } from '../workflows/job-spec.js';
+import { jobSpec, type JobSpecInput } from '../workflows/job-spec.js';
 import type { JobTuning, JobWorkflowInput } from '../workflows/job-workflow.js';
 import type { JobProgress } from '../workflows/progress.js';
 
@@ -22,8 +22,9 @@ export function newJobId(): string {
   return `job-${randomUUID()}`;
 }
 
+/** Validates the spec first (throws InvalidJobSpecError listing every problem), then starts the job. */
 export async function startJob(client: Client, options: StartJobOptions): Promise<JobHandle> {
-  const input: JobWorkflowInput = { spec: options.spec, frameworkName: options.frameworkName, ...(options.tuning ? { tuning: options.tuning } : {}) };
+  const input: JobWorkflowInput = { spec: jobSpec(options.spec), frameworkName: options.frameworkName, ...(options.tuning ? { tuning: options.tuning } : {}) };
   return client.workflow.start('jobWorkflow', {
     taskQueue: options.taskQueue,
     workflowId: options.jobId ?? newJobId(),

@@ -4,6 +4,7 @@
 // to a terminal state; then the pure retry decision says what comes next.
 // Cancelling kills the task; so does the job's timeout.
 import {
+  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   condition,
@@ -19,8 +20,10 @@ import {
 } from '@temporalio/workflow';
 import type { GeneralActivities, SessionActivities, TaskUpdateSignal } from '../activities/contract.js';
 import { PROGRESS_QUERY, TASK_UPDATE_SIGNAL, sessionTaskQueue } from '../activities/contract.js';
+// Types only: the zod schema stays out of the workflow bundle (the SDK
+// re-initialises every bundled module for every new workflow, and zod made
+// that the most expensive part of starting a job). ensureSession validates.
 import type { JobSpec, JobSpecInput } from './job-spec.js';
-import { parseJobSpec } from './job-spec.js';
 import type { AttemptProgress, JobProgress, JobStatus } from './progress.js';
 import { applyUpdate, beginAttempt, finish, initialProgress } from './progress.js';
 import type { AttemptOutcome } from './retry-decision.js';
@@ -55,6 +58,7 @@ export const defaultJobTuning: JobTuning = {
 };
 
 export interface JobWorkflowInput {
+  /** Validated (and defaulted) by the ensureSession activity; an invalid spec fails the job with InvalidJobSpec. */
   spec: JobSpecInput;
   frameworkName: string;
   tuning?: Partial<JobTuning>;
@@ -96,19 +100,8 @@ export async function jobWorkflow(input: JobWorkflowInput): Promise<JobResult> {
     else if (!unreachableSince.has(u.taskId)) unreachableSince.set(u.taskId, Date.now());
   });
 
-  const parsed = parseJobSpec(input.spec);
-  if (!parsed.ok) {
-    finish(progress, 'FAILED', 'invalid job spec');
-    throw ApplicationFailure.create({ type: 'InvalidJobSpec', nonRetryable: true, message: 'invalid job spec', details: [parsed.issues] });
-  }
-  const spec: JobSpec = parsed.spec;
+  let spec!: JobSpec;
   const setStatus = (status: JobStatus) => upsertSearchAttributes([{ key: jobStatusKey, value: status }]);
-  upsertSearchAttributes([
-    { key: jobStatusKey, value: 'WAITING' },
-    { key: frameworkKey, value: input.frameworkName },
-    { key: labelsKey, value: Object.entries(spec.labels).map(([k, v]) => `${k}=${v}`) },
-  ]);
-  upsertMemo({ command: spec.command, resources: spec.resources, ...(spec.name ? { name: spec.name } : {}) });
 
   const general = proxyActivities<GeneralActivities>({
     startToCloseTimeout: '1 minute',
@@ -182,14 +175,31 @@ export async function jobWorkflow(input: JobWorkflowInput): Promise<JobResult> {
   }
 
   try {
-    const session = await general.ensureSession(input.frameworkName);
+    let session;
+    try {
+      session = await general.ensureSession({ frameworkName: input.frameworkName, spec: input.spec });
+    } catch (err) {
+      if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'InvalidJobSpec') {
+        finish(progress, 'FAILED', err.cause.message);
+        setStatus('FAILED');
+        throw ApplicationFailure.create({ type: 'InvalidJobSpec', nonRetryable: true, message: err.cause.message, details: err.cause.details ?? [] });
+      }
+      throw err;
+    }
+    spec = session.spec;
     if (session.frameworkId) progress.frameworkId = session.frameworkId;
+    upsertSearchAttributes([
+      { key: jobStatusKey, value: 'WAITING' },
+      { key: frameworkKey, value: input.frameworkName },
+      { key: labelsKey, value: Object.entries(spec.labels).map(([k, v]) => `${k}=${v}`) },
+    ]);
+    upsertMemo({ command: spec.command, resources: spec.resources, ...(spec.name ? { name: spec.name } : {}) });
 
     for (;;) {
       attemptNo++;
       const taskId = deriveTaskId(jobId, attemptNo);
       const attempt = beginAttempt(progress, attemptNo, taskId);
-      setStatus('WAITING');
+      if (attemptNo > 1) setStatus('WAITING');
 
       // 1. An offer (several polls, each telling why nothing fit yet).
       const offerDeadline = Date.now() + spec.offerTimeoutSeconds * 1000;

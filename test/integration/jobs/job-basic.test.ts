@@ -59,3 +59,17 @@ test('a failing job is retried by its policy, spending its budget', async () => 
   assert.deepEqual(p.attempts.map((a) => a.exitCode), [2, 2]);
   assert.equal(p.attempts[0]?.budget, 'job');
 });
+
+test('an invalid spec is rejected by startJob, and fails the job with InvalidJobSpec when started directly', async () => {
+  await assert.rejects(stack.start({ command: 'true', resources: { cpu: 1 } } as never), /invalid job spec: resources/);
+  const h = await stack.client.workflow.start('jobWorkflow', {
+    taskQueue: stack.taskQueue,
+    workflowId: `job-invalid-${Date.now()}`,
+    args: [{ spec: { command: '' }, frameworkName: stack.frameworkName }],
+  });
+  const f = await jobFailure(h);
+  assert.equal(f.type, 'InvalidJobSpec');
+  const p = await stack.progress(h);
+  assert.equal(p.status, 'FAILED');
+  assert.match(p.message ?? '', /command/);
+});
