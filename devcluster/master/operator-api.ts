@@ -4,8 +4,8 @@
 // agent_id, full TaskStatus objects, Resource objects, {"nanoseconds"} times.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Resource } from '../../mesos/schemas/index.js';
-import { parseBodyJson } from './call-validation.js';
-import { NOT_ACCEPTABLE_TEXT, acceptsJson, drain, readBody, sendEmpty, sendJsonText, sendText } from './http-util.js';
+import { readJsonCallBody } from './json-request.js';
+import { NOT_ACCEPTABLE_TEXT, acceptsJson, sendEmpty, sendJsonText, sendText } from './http-util.js';
 import { toMesosJson } from './json-out.js';
 import type { Master } from './master.js';
 import type { AgentEntry, FrameworkEntry, TaskEntry } from './model.js';
@@ -142,27 +142,8 @@ function getAgents(master: Master): Record<string, unknown> {
 }
 
 export async function handleOperatorRequest(req: IncomingMessage, res: ServerResponse, master: Master): Promise<void> {
-  if (req.method !== 'POST') {
-    drain(req);
-    sendText(res, 405, `405 Method Not Allowed. Expecting one of { 'POST' }, but received '${req.method ?? ''}'.`, { Allow: 'POST' });
-    return;
-  }
-  const contentType = req.headers['content-type'];
-  if (contentType === undefined) {
-    drain(req);
-    sendText(res, 400, "Expecting 'Content-Type' to be present");
-    return;
-  }
-  const body = await readBody(req);
-  if (contentType !== 'application/json') {
-    sendText(res, 415, "Expecting 'Content-Type' of application/json or application/x-protobuf");
-    return;
-  }
-  const json = parseBodyJson(body);
-  if (!json.ok) {
-    sendText(res, 400, json.message);
-    return;
-  }
+  const json = await readJsonCallBody(req, res, master.logger);
+  if (json === undefined) return;
   let call: Record<string, unknown>;
   try {
     call = protoFromJson(OperatorCallDesc, json.value);

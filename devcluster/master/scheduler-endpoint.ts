@@ -3,8 +3,9 @@
 // 2/2b) is done by http-server.ts before this runs.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../common/logger.js';
-import { callFromJson, parseBodyJson } from './call-validation.js';
-import { NOT_ACCEPTABLE_TEXT, acceptsJson, drain, readBody, sendEmpty, sendText } from './http-util.js';
+import { callFromJson } from './call-validation.js';
+import { readJsonCallBody } from './json-request.js';
+import { NOT_ACCEPTABLE_TEXT, acceptsJson, sendEmpty, sendText } from './http-util.js';
 import type { Master } from './master.js';
 import type { CallStats } from './stats.js';
 
@@ -17,33 +18,8 @@ export interface SchedulerEndpointDeps {
 }
 
 export async function handleSchedulerRequest(req: IncomingMessage, res: ServerResponse, deps: SchedulerEndpointDeps): Promise<void> {
-  if (req.method !== 'POST') {
-    drain(req);
-    sendText(res, 405, `405 Method Not Allowed. Expecting one of { 'POST' }, but received '${req.method ?? ''}'.`, { Allow: 'POST' });
-    return;
-  }
-  const contentType = req.headers['content-type'];
-  if (contentType === undefined) {
-    drain(req);
-    sendText(res, 400, "Expecting 'Content-Type' to be present");
-    return;
-  }
-  const body = await readBody(req);
-  if (contentType === 'application/x-protobuf') {
-    // The devcluster speaks JSON only; a protobuf body is answered as one Mesos could not parse.
-    deps.logger.warn('protobuf scheduler call received; the devcluster only speaks JSON');
-    sendText(res, 400, 'Failed to parse body into Call protobuf');
-    return;
-  }
-  if (contentType !== 'application/json') {
-    sendText(res, 415, "Expecting 'Content-Type' of application/json or application/x-protobuf");
-    return;
-  }
-  const json = parseBodyJson(body);
-  if (!json.ok) {
-    sendText(res, 400, json.message);
-    return;
-  }
+  const json = await readJsonCallBody(req, res, deps.logger);
+  if (json === undefined) return;
   const parsed = callFromJson(json.value);
   if (!parsed.ok) {
     sendText(res, 400, parsed.message);
