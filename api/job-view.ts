@@ -134,7 +134,8 @@ export function jobView(f: JobFacts, options: ViewOptions = {}): ApiJob {
     labels: { ...f.labels },
     createdAt: f.createdAt.toISOString(),
     startedAt: firstRunningAt(p) ?? null,
-    endedAt: f.closedAt?.toISOString() ?? null,
+    // The progress can say terminal a moment before the workflow closes: then the last update's time.
+    endedAt: f.closedAt?.toISOString() ?? (isTerminal(status) ? (lastAttempt?.statuses.at(-1)?.time ?? null) : null),
     links: {
       self,
       logs: `${self}/logs`,

@@ -26,6 +26,10 @@ export function serveApi(app: Hono, options: { port?: number; hostname?: string 
           }),
       });
     }) as Server;
+    // Longer than the usual client and load-balancer idle timeouts, so that
+    // the server never closes a kept-alive connection a client is about to reuse.
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
     server.once('error', reject);
   });
 }

@@ -73,6 +73,18 @@ test('the job view carries attempts, exit code, timestamps and links', () => {
   assert.equal(v.links.logs, '/v1/jobs/job-1/logs');
 });
 
+test('a job whose progress is terminal before its workflow closed ends at its last update', () => {
+  const p = base({
+    status: 'SUCCEEDED',
+    phase: 'terminal',
+    attempts: [{ attempt: 1, taskId: 'job-1.1', state: 'TASK_FINISHED', statuses: [{ time: '2026-01-01T00:00:09.000Z', state: 'TASK_FINISHED' }] }],
+  });
+  const v = jobView(facts(p));
+  assert.equal(v.status, 'SUCCEEDED');
+  assert.equal(v.endedAt, '2026-01-01T00:00:09.000Z');
+  assert.equal(jobView(facts(base({ phase: 'running', status: 'RUNNING' }))).endedAt, null);
+});
+
 test('a waiting job says why it waits', () => {
   const w = jobView(facts(base({ phase: 'waiting-for-offer', waiting: { offersSeen: 4, reasons: [{ reason: 'insufficient cpus', offers: 4 }], at: '2026-01-01T00:00:05.000Z' } })));
   assert.equal(w.status, 'WAITING_FOR_OFFER');
