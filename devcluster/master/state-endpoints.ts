@@ -10,17 +10,10 @@ import { resourceMap } from './resource-format.js';
 import { flatRangesOf } from '../../mesos/resources.js';
 import { formatRanges } from '../../mesos/ranges.js';
 import type { Resource as ArithmeticResource } from '../../mesos/resource-types.js';
+import { agentCapabilityTypes } from '../../mesos/schemas/index.js';
 
-export const AGENT_CAPABILITIES = [
-  'MULTI_ROLE',
-  'HIERARCHICAL_ROLE',
-  'RESERVATION_REFINEMENT',
-  'RESOURCE_PROVIDER',
-  'RESIZE_VOLUME',
-  'AGENT_OPERATION_FEEDBACK',
-  'AGENT_DRAINING',
-  'TASK_RESOURCE_LIMITS',
-];
+// What a Mesos 1.12 agent advertises: every capability the v1 proto names.
+export const AGENT_CAPABILITIES = agentCapabilityTypes.filter((t) => t !== 'UNKNOWN');
 
 const TASK_STATE_COUNTERS = [
   'TASK_STAGING',
