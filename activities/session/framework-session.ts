@@ -85,6 +85,8 @@ export class FrameworkSession {
   private readonly waiters = new Map<string, Waiter>();
   private readonly tasks = new Map<string, KnownTask>();
   private readonly launchedLeases = new Map<string, LaunchResult>();
+  /** Statistics of jobs between two polls of awaitOffer (forgotten after 10 min without a poll). */
+  private readonly pastWaits = new Map<string, { waiter: Waiter; at: number }>();
   /** Leases this session issued and that were not launched yet. */
   private readonly issued = new Map<string, Lease>();
   private readonly probes = new Map<string, Probe[]>();
@@ -92,6 +94,7 @@ export class FrameworkSession {
   private isSubscribed = false;
   private suppressed = false;
   private reviveNeeded = true;
+  private lastReviveAt = 0;
   private reviveTimer: NodeJS.Timeout | undefined;
   private suppressTimer: NodeJS.Timeout | undefined;
   private matchScheduled = false;
@@ -123,6 +126,11 @@ export class FrameworkSession {
     const reconcileTimer = setInterval(() => {
       if (this.isSubscribed) this.client.reconcile([]).catch((err: unknown) => this.log.warn('periodic reconciliation failed', { err }));
     }, this.opts.reconcileIntervalMs);
+    const sweepTimer = setInterval(() => {
+      const old = Date.now() - 10 * 60_000;
+      for (const [k, v] of this.pastWaits) if (v.at < old) this.pastWaits.delete(k);
+    }, 60_000);
+    sweepTimer.unref();
     try {
       while (!this.abort.signal.aborted) {
         try {
@@ -157,6 +165,7 @@ export class FrameworkSession {
       }
     } finally {
       clearInterval(reconcileTimer);
+      clearInterval(sweepTimer);
       signal.removeEventListener('abort', onAbort);
       this.onDisconnected();
     }
@@ -399,12 +408,18 @@ export class FrameworkSession {
     this.scheduleMatch();
   }
 
-  private evaluateSuppression(): void {
+  /**
+   * SUPPRESS a while after the last waiter left; REVIVE when suppressed and
+   * someone waits, or when a new job arrives while decline filters may hide
+   * offers it could use. Declines alone never trigger a REVIVE: an offer no
+   * waiter fits would otherwise come straight back, be declined, revived...
+   */
+  private evaluateSuppression(newDemand = false): void {
     if (!this.isSubscribed) return;
     if (this.waiters.size > 0) {
       clearTimeout(this.suppressTimer);
       this.suppressTimer = undefined;
-      if (this.suppressed || this.reviveNeeded) this.scheduleRevive();
+      if (this.suppressed || (this.reviveNeeded && newDemand)) this.scheduleRevive();
       return;
     }
     if (this.suppressed || this.suppressTimer) return;
@@ -423,18 +438,20 @@ export class FrameworkSession {
 
   private scheduleRevive(): void {
     if (this.reviveTimer) return;
-    // At most one REVIVE per short window, however many jobs arrive.
+    // At most one REVIVE a second, however many jobs arrive (the first one soon).
+    const delay = Math.max(50, this.lastReviveAt + 1000 - Date.now());
     this.reviveTimer = setTimeout(() => {
       this.reviveTimer = undefined;
       if (!this.isSubscribed || this.waiters.size === 0) return;
       this.suppressed = false;
       this.reviveNeeded = false;
+      this.lastReviveAt = Date.now();
       this.stats.revives++;
       this.client.revive().catch((err: unknown) => {
         this.reviveNeeded = true;
         this.log.warn('REVIVE failed', { err });
       });
-    }, 50);
+    }, delay);
     this.reviveTimer.unref();
   }
 
@@ -501,8 +518,10 @@ export class FrameworkSession {
   /** Registers a waiting job; resolves with a lease, or with why nothing fits after `pollMs`. */
   async awaitOffer(req: { jobId: string; taskId: string; spec: JobSpec; pollMs: number; first?: boolean }, signal: AbortSignal): Promise<AwaitOfferResult> {
     if (this.closed) throw new SessionClosedError(this.opts.frameworkName);
-    const previous = this.waiters.get(req.taskId);
-    const since = Date.now();
+    // A job polls again every so often: its statistics carry over between polls.
+    const previous = this.waiters.get(req.taskId) ?? this.pastWaits.get(req.taskId)?.waiter;
+    this.pastWaits.delete(req.taskId);
+    const since = previous?.since ?? Date.now();
     return new Promise<AwaitOfferResult>((resolve, reject) => {
       let done = false;
       const finish = (r: AwaitOfferResult | Error) => {
@@ -511,6 +530,7 @@ export class FrameworkSession {
         clearTimeout(timer);
         signal.removeEventListener('abort', onAbort);
         if (this.waiters.get(req.taskId) === w) this.waiters.delete(req.taskId);
+        if (!(r instanceof Error) && r.kind === 'waiting') this.pastWaits.set(req.taskId, { waiter: w, at: Date.now() });
         if (r instanceof Error) reject(r);
         else resolve(r);
       };
@@ -535,7 +555,7 @@ export class FrameworkSession {
       } else {
         this.waiters.set(req.taskId, w);
       }
-      this.evaluateSuppression();
+      this.evaluateSuppression(previous === undefined);
       this.scheduleMatch();
     });
   }

@@ -59,10 +59,18 @@ test('the timeout kills the task and the job ends timed out', async () => {
 });
 
 test('a job that fits no offer says why while it waits, and can be cancelled while waiting', async () => {
+  const held = [...(stack.worker?.sessions ?? [])][0];
+  assert.ok(held);
+  const revivesBefore = held.stats.revives;
   const h = await stack.start({ command: 'true', resources: { cpus: 64 } });
   const p = await waitFor(h, (x) => (x.waiting?.offersSeen ?? 0) > 0, 'a waiting summary');
   assert.equal(p.phase, 'waiting-for-offer');
   assert.match(p.waiting?.reasons[0]?.reason ?? '', /cpus/);
+  // The summary keeps counting across polls (offers come back after the decline filter).
+  const seen = p.waiting?.offersSeen ?? 0;
+  await waitFor(h, (x) => (x.waiting?.offersSeen ?? 0) > seen, 'the summary to grow across polls');
+  // Offers nobody fits are declined, not revived in a loop.
+  assert.ok(held.stats.revives - revivesBefore <= 3, `revives: ${held.stats.revives - revivesBefore}`);
   await h.cancel();
   await assert.rejects(h.result(), (err: unknown) => err instanceof WorkflowFailedError);
   const end = await stack.progress(h);
