@@ -93,7 +93,11 @@ test('mesoflow start: up, a job runs, Ctrl-C stops everything, a restart keeps t
   const second = await start(dataDir);
   const again = await http(`${second.api}/v1/jobs/start-test-job`);
   assert.equal(again.status, 200, again.text);
-  assert.equal((again.json as { status: string }).status, 'SUCCEEDED');
+  // Answered by replaying the closed workflow on the new worker: the whole progress, not only the status.
+  const job = again.json as { status: string; exitCode: number | null; attempts: Array<{ state: string | null }> };
+  assert.equal(job.status, 'SUCCEEDED');
+  assert.equal(job.exitCode, 0);
+  assert.equal(job.attempts[0]?.state, 'TASK_FINISHED');
   const logs = await http(`${second.api}/v1/jobs/start-test-job`);
   assert.equal(logs.status, 200);
   second.child.kill('SIGINT');
