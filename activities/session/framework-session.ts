@@ -344,7 +344,8 @@ export class FrameworkSession {
         // agent from the next job that fits it; REVIVE clears filters anyway.
         someoneWaits ? 1 : this.opts.declineRefuseSeconds,
       );
-      if (someoneWaits) this.reviveNeeded = true;
+      // Filters now hide these agents: the next new job must clear them.
+      this.reviveNeeded = true;
     }
     this.evaluateSuppression();
   }
@@ -377,6 +378,7 @@ export class FrameworkSession {
     const refuse = this.waiters.size > 0 ? 0 : this.opts.declineRefuseSeconds;
     if (launching.length === 0) {
       this.declineOffers([h.offer.id.value], refuse);
+      if (refuse > 0) this.reviveNeeded = true;
       this.scheduleMatch();
       return;
     }
@@ -404,7 +406,7 @@ export class FrameworkSession {
         }
       },
     );
-    if (this.waiters.size > 0) this.reviveNeeded = true;
+    if (refuse > 0) this.reviveNeeded = true;
     this.scheduleMatch();
   }
 
