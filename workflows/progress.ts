@@ -27,6 +27,8 @@ export interface StatusRecord {
   source?: string;
   message?: string;
   healthy?: boolean;
+  /** The update's uuid (agent and executor updates only). */
+  uuid?: string;
 }
 
 export interface AttemptProgress {
@@ -84,6 +86,7 @@ export interface UpdateFields {
   /** seconds since the epoch */
   timestamp: number;
   healthy?: boolean;
+  uuid?: string;
 }
 
 function isoFromSeconds(s: number): string {
@@ -98,11 +101,14 @@ function isoFromSeconds(s: number): string {
 export function applyUpdate(p: JobProgress, u: UpdateFields): boolean {
   const a = p.attempts.find((x) => x.taskId === u.taskId);
   if (!a) return false;
+  // An update delivered again (its acknowledgement was lost, the agent resent it) is recorded once.
+  if (u.uuid !== undefined && a.statuses.some((s) => s.uuid === u.uuid)) return false;
   const rec: StatusRecord = { time: isoFromSeconds(u.timestamp), state: u.state };
   if (u.reason !== undefined) rec.reason = u.reason;
   if (u.source !== undefined) rec.source = u.source;
   if (u.message !== undefined) rec.message = u.message;
   if (u.healthy !== undefined) rec.healthy = u.healthy;
+  if (u.uuid !== undefined) rec.uuid = u.uuid;
   a.statuses.push(rec);
   if (u.agentId !== undefined && a.agentId === undefined) a.agentId = u.agentId;
   if (u.hostname !== undefined && a.hostname === undefined) a.hostname = u.hostname;

@@ -248,9 +248,10 @@ export class FrameworkSession {
     const id = this.client.frameworkId;
     this.stats.subscribes++;
     this.isSubscribed = true;
-    // A (re-)SUBSCRIBE clears suppression and filters on the master.
+    // A (re-)SUBSCRIBE without suppressed roles unsuppresses; decline
+    // filters may survive a failover, so the next new job revives.
     this.suppressed = false;
-    this.reviveNeeded = false;
+    this.reviveNeeded = true;
     this.log.info('subscribed', { frameworkId: id, leader: this.client.leaderUrl, resubscribe: this.stats.subscribes > 1 });
     if (id && id !== this.frameworkIdValue) this.frameworkIdValue = id;
     if (id) this.opts.onFrameworkId(id).catch((err: unknown) => this.log.error('could not store the framework id', { err, frameworkId: id }));

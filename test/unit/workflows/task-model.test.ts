@@ -66,3 +66,17 @@ test('progress records every update and the exit code, and ignores other tasks',
   assert.equal(p.exitCode, 3);
   assert.equal(p.phase, 'terminal');
 });
+
+test('an update delivered twice (same uuid) is recorded once', () => {
+  const p = initialProgress('job-2');
+  beginAttempt(p, 1, 'job-2.1');
+  const u = { taskId: 'job-2.1', state: 'TASK_RUNNING', timestamp: 1, uuid: 'abc=' };
+  assert.equal(applyUpdate(p, u), true);
+  assert.equal(applyUpdate(p, u), false);
+  assert.equal(p.attempts[0]?.statuses.length, 1);
+  assert.equal(p.attempts[0]?.statuses[0]?.uuid, 'abc=');
+  // Master-generated updates have no uuid: each is kept.
+  applyUpdate(p, { taskId: 'job-2.1', state: 'TASK_RUNNING', timestamp: 2, reason: 'REASON_RECONCILIATION' });
+  applyUpdate(p, { taskId: 'job-2.1', state: 'TASK_RUNNING', timestamp: 3, reason: 'REASON_RECONCILIATION' });
+  assert.equal(p.attempts[0]?.statuses.length, 3);
+});
