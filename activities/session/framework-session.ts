@@ -17,6 +17,7 @@ import { endsAttempt } from '../../workflows/task-states.js';
 import type { MatchReasonSummary } from '../../workflows/progress.js';
 import type { AwaitOfferResult, KillRequest, LaunchRequest, LaunchResult, OfferLease, ReconcileRequest, TaskUpdateSignal } from '../contract.js';
 import { buildTaskInfo } from './task-info.js';
+import { Limiter } from './limiter.js';
 import { demandFromSpec, uniqueGroups } from './demand.js';
 import { matchRound, readyToFlush, summarize, type HeldOffer, type Lease, type SettleResult, type Waiter } from './offer-book.js';
 
@@ -100,6 +101,8 @@ export class FrameworkSession {
   private matchScheduled = false;
   private closed = false;
   private readonly abort = new AbortController();
+  /** Signals to job workflows in flight at once. */
+  private readonly deliveries = new Limiter(256);
   /** Counters for logs and tests. */
   readonly stats = { subscribes: 0, accepts: 0, launches: 0, declines: 0, revives: 0, suppresses: 0, updates: 0, acks: 0 };
 
@@ -479,7 +482,7 @@ export class FrameworkSession {
       this.probes.delete(taskId);
       for (const p of probes) p.resolve(status);
     }
-    void this.route(status, known?.hostname);
+    void this.deliveries.run(() => this.route(status, known?.hostname));
   }
 
   private async route(status: TaskStatus, hostname: string | undefined): Promise<void> {
