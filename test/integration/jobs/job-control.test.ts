@@ -4,6 +4,7 @@ import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { startStack, jobFailure, type Stack } from './stack.js';
 import type { JobFailureDetails } from '../../../workflows/job-workflow.js';
 import type { JobProgress } from '../../../workflows/progress.js';
+import { jobProgressLive } from '../../../worker/job-client.js';
 
 let stack: Stack;
 before(async () => {
@@ -69,6 +70,9 @@ test('a job that fits no offer says why while it waits, and can be cancelled whi
   // The summary keeps counting across polls (offers come back after the decline filter).
   const seen = p.waiting?.offersSeen ?? 0;
   await waitFor(h, (x) => (x.waiting?.offersSeen ?? 0) > seen, 'the summary to grow across polls');
+  // The live summary (from the pending poll's heartbeat) is at least as recent.
+  const live = await jobProgressLive(h);
+  assert.ok((live.waiting?.offersSeen ?? 0) >= seen);
   // Offers nobody fits are declined, not revived in a loop.
   assert.ok(held.stats.revives - revivesBefore <= 3, `revives: ${held.stats.revives - revivesBefore}`);
   await h.cancel();
