@@ -566,6 +566,11 @@ export class FrameworkSession {
     });
   }
 
+  /** Whether the session still holds this offer (diagnostics and tests). */
+  holdsOffer(offerId: string): boolean {
+    return this.offers.has(offerId);
+  }
+
   waitingSummary(taskId: string): MatchReasonSummary | undefined {
     const w = this.waiters.get(taskId);
     return w ? summarize(w, Date.now()) : undefined;

@@ -104,3 +104,16 @@ test('a launch retried on a new holder of the session asks the master: launched 
   const stats = cluster.stats() as { launched_task_infos: number };
   assert.equal(stats.launched_task_infos, 3, 'job-a, job-b and job-c once each; job-d never');
 });
+
+test('a rescinded offer: the launch of its lease is placed on another offer', async () => {
+  const updates: TaskUpdateSignal[] = [];
+  const { session } = open(updates);
+  const e = await session.awaitOffer({ jobId: 'job-e', taskId: 'job-e.1', spec, pollMs: 20_000 }, never);
+  assert.ok(e.kind === 'leased');
+  assert.equal(cluster.faults.rescindOffer(e.lease.offerId), true);
+  await until(() => !session.holdsOffer(e.lease.offerId), 'the RESCIND to arrive');
+  const r = await session.launch({ jobId: 'job-e', attempt: 1, taskId: 'job-e.1', spec, lease: e.lease });
+  assert.equal(r.kind, 'launched');
+  await until(() => updates.some((u) => u.taskId === 'job-e.1' && u.state === 'TASK_FINISHED'), 'the task to finish');
+  await session.close();
+});
