@@ -1,16 +1,9 @@
-// Mesos task states as the job workflow sees them. Kept here (not imported
-// from mesos/) so that the workflow bundle holds only pure, tiny modules.
+// Mesos task states as the job workflow sees them. The names come from
+// mesos/task-states.ts, a dependency-free module, so that the workflow
+// bundle holds only pure, tiny modules (no zod).
+import { terminalTaskStates } from '../mesos/task-states.js';
 
-export const TERMINAL_STATES = new Set([
-  'TASK_FINISHED',
-  'TASK_FAILED',
-  'TASK_KILLED',
-  'TASK_ERROR',
-  'TASK_LOST',
-  'TASK_DROPPED',
-  'TASK_GONE',
-  'TASK_GONE_BY_OPERATOR',
-]);
+export const TERMINAL_STATES: ReadonlySet<string> = new Set(terminalTaskStates);
 
 /**
  * States that end an attempt for the workflow. TASK_UNKNOWN is not terminal

@@ -5,38 +5,13 @@ import { labelsSchema, timeInfoSchema } from './common.js';
 import { agentIdSchema, containerIdSchema, executorIdSchema, taskIdSchema } from './ids.js';
 import { resourceSchema } from './resources.js';
 import { networkInfoSchema } from './task.js';
+import { taskStates, terminalTaskStates, type TerminalTaskState } from '../task-states.js';
 
-export const taskStates = [
-  'TASK_STAGING',
-  'TASK_STARTING',
-  'TASK_RUNNING',
-  'TASK_KILLING',
-  'TASK_FINISHED',
-  'TASK_FAILED',
-  'TASK_KILLED',
-  'TASK_ERROR',
-  'TASK_LOST',
-  'TASK_DROPPED',
-  'TASK_UNREACHABLE',
-  'TASK_GONE',
-  'TASK_GONE_BY_OPERATOR',
-  'TASK_UNKNOWN',
-] as const;
+export { taskStates, terminalTaskStates, type TerminalTaskState } from '../task-states.js';
 /** TaskStatus.state is a required enum: Mesos rejects unknown names, and so do we. */
 export const taskStateSchema = z.enum(taskStates);
 export type TaskState = z.infer<typeof taskStateSchema>;
 
-export const terminalTaskStates = [
-  'TASK_FINISHED',
-  'TASK_FAILED',
-  'TASK_KILLED',
-  'TASK_ERROR',
-  'TASK_LOST',
-  'TASK_DROPPED',
-  'TASK_GONE',
-  'TASK_GONE_BY_OPERATOR',
-] as const satisfies readonly TaskState[];
-export type TerminalTaskState = (typeof terminalTaskStates)[number];
 
 const terminal: ReadonlySet<string> = new Set(terminalTaskStates);
 
