@@ -5,7 +5,7 @@
 //
 // Types and tiny pure helpers only: workflow code imports this.
 import type { JobSpec } from '../workflows/job-spec.js';
-import type { MatchReasonSummary } from '../workflows/progress.js';
+import type { MatchReasonSummary, UpdateFields } from '../workflows/progress.js';
 
 /** Task queue served by whichever worker holds the session of this framework. */
 export function sessionTaskQueue(frameworkName: string): string {
@@ -17,21 +17,12 @@ export function sessionWorkflowId(frameworkName: string): string {
   return `mesoflow-session-${frameworkName}`;
 }
 
-/** Signal carrying one Mesos status update to a job workflow. */
-export interface TaskUpdateSignal {
-  taskId: string;
-  state: string; // TaskState name, e.g. TASK_RUNNING
-  reason?: string;
-  source?: string;
-  message?: string;
-  agentId?: string;
-  hostname?: string;
-  /** seconds since epoch, as Mesos writes it */
-  timestamp: number;
-  /** base64 uuid of the update (absent for master-generated ones) */
-  uuid?: string;
-  healthy?: boolean;
-}
+/**
+ * Signal carrying one Mesos status update to a job workflow: the fields the
+ * progress reducer records (the uuid, absent on master-generated updates,
+ * lets a re-delivered update be recorded once).
+ */
+export type TaskUpdateSignal = UpdateFields;
 export const TASK_UPDATE_SIGNAL = 'taskUpdate';
 export const PROGRESS_QUERY = 'progress';
 

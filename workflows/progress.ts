@@ -83,9 +83,10 @@ export interface UpdateFields {
   message?: string;
   agentId?: string;
   hostname?: string;
-  /** seconds since the epoch */
+  /** seconds since the epoch, as Mesos writes it */
   timestamp: number;
   healthy?: boolean;
+  /** base64 uuid of the update (absent on master-generated ones) */
   uuid?: string;
 }
 
