@@ -4,16 +4,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
+import { alive } from '../../support/processes.js';
 import { ack, frameworkInfo, http, launch, nextOffer, nextUpdate, subscribe, task } from './master-support.js';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('mesoflow devcluster (CLI)', () => {
   it('serves a master, prints its URL, and stops every task process on SIGINT', async (t) => {

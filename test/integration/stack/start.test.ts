@@ -3,7 +3,7 @@
 // same data directory still knows the jobs.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { sessionWorkflowId } from '../../../activities/contract.js';
 import { startDevCluster } from '../../../devcluster/index.js';
+import { alive, spawnUntil } from '../../support/processes.js';
 import { useTemporal } from '../../support/temporal.js';
 import { http, jobUntil, postJson } from '../api/api-stack.js';
 
@@ -31,9 +32,9 @@ interface Started {
 }
 
 async function start(dir: string): Promise<Started> {
-  const child = spawn(process.execPath, [bin, 'start'], {
-    env: {
-      ...process.env,
+  const started = await spawnUntil(
+    [bin, 'start'],
+    {
       PORT: '0',
       MESOFLOW_TEMPORAL_PORT: '0',
       MESOFLOW_TEMPORAL_UI_PORT: '0',
@@ -44,30 +45,10 @@ async function start(dir: string): Promise<Started> {
       MESOS_MASTER: '',
       MESOFLOW_API_TOKEN: '',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  const deadline = Date.now() + 120_000;
-  while (!/API: +(http:\/\/\S+)/.test(out)) {
-    if (child.exitCode !== null) throw new Error(`mesoflow start exited early:\n${out}`);
-    if (Date.now() > deadline) throw new Error(`mesoflow start did not come up:\n${out}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  const api = (/API: +(http:\/\/\S+)/.exec(out) as RegExpExecArray)[1] as string;
-  return { child, api, output: () => out, exited };
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+    /API: +(http:\/\/\S+)/,
+    { track: children },
+  );
+  return { child: started.child, api: started.match, output: started.output, exited: started.exited };
 }
 
 test('mesoflow start: up, a job runs, Ctrl-C stops everything, a restart keeps the jobs', async () => {
@@ -110,9 +91,9 @@ test('mesoflow start with TEMPORAL_ADDRESS and MESOS_MASTER connects to them ins
   const framework = `start-ext-${process.pid}`;
   const dir = await mkdtemp(join(tmpdir(), 'mesoflow-start-ext-'));
   try {
-    const child = spawn(process.execPath, [bin, 'start'], {
-      env: {
-        ...process.env,
+    const started = await spawnUntil(
+      [bin, 'start'],
+      {
         PORT: '0',
         MESOFLOW_DATA_DIR: dir,
         TEMPORAL_ADDRESS: temporal.address,
@@ -122,19 +103,11 @@ test('mesoflow start with TEMPORAL_ADDRESS and MESOS_MASTER connects to them ins
         MESOFLOW_DECLINE_REFUSE_SECONDS: '1',
         MESOFLOW_API_TOKEN: 'tok',
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.add(child);
-    let out = '';
-    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-    const deadline = Date.now() + 120_000;
-    while (!/API: +http/.test(out)) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`mesoflow start did not come up:\n${out}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    const api = (/API: +(http:\/\/\S+)/.exec(out) as RegExpExecArray)[1] as string;
+      /API: +(http:\/\/\S+)/,
+      { track: children },
+    );
+    const { child, exited, match: api } = started;
+    const out = started.output();
     assert.match(out, new RegExp(`Temporal: +${temporal.address.replace(/\./g, '\\.')}`));
     assert.match(out, new RegExp(`Mesos master: +${cluster.masterUrl.replace(/\./g, '\\.')}\\s*$`, 'm'));
     assert.doesNotMatch(out, /Temporal Web UI/);
@@ -151,7 +124,7 @@ test('mesoflow start with TEMPORAL_ADDRESS and MESOS_MASTER connects to them ins
     }
     assert.equal(status, 'SUCCEEDED');
     child.kill('SIGINT');
-    assert.equal(await exited, 0, out);
+    assert.equal(await exited, 0, started.output());
     const connection = await Connection.connect({ address: temporal.address });
     await new Client({ connection }).workflow.getHandle(sessionWorkflowId(framework)).terminate('test over').catch(() => undefined);
     await connection.close();
