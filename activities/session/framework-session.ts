@@ -444,8 +444,8 @@ export class FrameworkSession {
 
   private scheduleRevive(): void {
     if (this.reviveTimer) return;
-    // At most one REVIVE a second, however many jobs arrive (the first one soon).
-    const delay = Math.max(50, this.lastReviveAt + 1000 - Date.now());
+    // At most four REVIVEs a second, however many jobs arrive (the first one soon).
+    const delay = Math.max(20, this.lastReviveAt + 250 - Date.now());
     this.reviveTimer = setTimeout(() => {
       this.reviveTimer = undefined;
       if (!this.isSubscribed || this.waiters.size === 0) return;
