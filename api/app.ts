@@ -8,7 +8,8 @@ import { JobService } from './job-service.js';
 import { jobView, type JobFacts } from './job-view.js';
 import { AgentFilesClient } from './logs.js';
 import { ApiMetrics } from './metrics.js';
-import { docsPage, openApiDocument } from './openapi.js';
+import { registerDocsRoutes } from './docs-page.js';
+import { openApiDocument } from './openapi.js';
 import { ApiProblem, problems, sendProblem } from './problem.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerHealthRoutes } from './routes/health.js';
@@ -65,7 +66,7 @@ export function createApi(deps: ApiDeps): MesoflowApi {
 
   registerHealthRoutes(app, context);
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
-  app.get('/docs', (c) => c.html(docsPage()));
+  registerDocsRoutes(app);
 
   app.use('/v1/*', bearerAuth(deps.token));
   registerJobRoutes(app, context);

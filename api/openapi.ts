@@ -109,15 +109,3 @@ export function openApiDocument(): object {
   };
   return cached;
 }
-
-/** Swagger UI from its CDN build (what @hono/swagger-ui serves too), pointed at /openapi.json. */
-export function docsPage(): string {
-  const v = '5.17.14';
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>mesoflow API</title>
-<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/swagger-ui-dist@${v}/swagger-ui.css"></head>
-<body><div id="swagger-ui"></div>
-<script src="https://cdn.jsdelivr.net/npm/swagger-ui-dist@${v}/swagger-ui-bundle.js" crossorigin></script>
-<script>window.onload = () => { window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui' }); };</script>
-</body></html>`;
-}

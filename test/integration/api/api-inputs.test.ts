@@ -110,6 +110,14 @@ test('GET /openapi.json describes the job routes and the job request schema; /do
   const docs = await http(`${s.url}/docs`);
   assert.equal(docs.status, 200);
   assert.match(docs.text, /swagger-ui/);
+  assert.doesNotMatch(docs.text, /https?:\/\//, 'the docs page loads nothing from the internet');
+  // Every asset the page references is served by the API itself.
+  for (const ref of docs.text.matchAll(/(?:href|src)="(\/docs\/[^"]+)"/g)) {
+    const a = await http(`${s.url}${ref[1]}`);
+    assert.equal(a.status, 200, ref[1]);
+    assert.ok(a.text.length > 10_000, `${ref[1]} has content`);
+  }
+  assert.match(String((await http(`${s.url}/docs/swagger-ui-bundle.js`)).headers['content-type']), /javascript/);
 });
 
 test('/healthz, /readyz and /metrics', async () => {
