@@ -265,6 +265,14 @@ class DevClusterImpl implements DevCluster, DevClusterFaults {
     return true;
   }
 
+  stallFramework(frameworkId: string): boolean {
+    const fw = this.leading?.findFramework(frameworkId);
+    if (fw?.stream === undefined || !fw.stream.isOpen) return false;
+    fw.stream.stall();
+    this.logger.info('framework stream stalled', { frameworkId, streamId: fw.stream.streamId });
+    return true;
+  }
+
   async removeAgent(agentId: string, mode: AgentRemovalMode = 'unreachable'): Promise<boolean> {
     const index = this.agents.findIndex((a) => a.info.id === agentId);
     if (index === -1) return false;

@@ -3,6 +3,8 @@
 // write (one chunk), HEARTBEAT right after SUBSCRIBED and then every interval.
 // Distinguishes the master ending the stream (TEARDOWN, failover, refusal)
 // from the client going away, which is what disconnects a framework.
+// A stalled stream (fault injection) stays open but writes nothing more, as a
+// hung master or a network partition would look to the scheduler.
 import type { ServerResponse } from 'node:http';
 import { encodeRecord } from '../../mesos/recordio.js';
 import type { Logger } from '../../common/logger.js';
@@ -21,6 +23,7 @@ export class EventStream {
   private heartbeat: NodeJS.Timeout | undefined;
   private ended = false;
   private corked = false;
+  private stalled = false;
 
   constructor(
     private readonly res: ServerResponse,
@@ -45,8 +48,18 @@ export class EventStream {
     return !this.ended;
   }
 
+  get isStalled(): boolean {
+    return this.stalled;
+  }
+
+  /** From now on nothing is written (events are dropped) while the connection stays open (fault injection). */
+  stall(): void {
+    this.stalled = true;
+    this.stopHeartbeats();
+  }
+
   send(event: object): void {
-    if (this.ended || this.res.destroyed) return;
+    if (this.ended || this.stalled || this.res.destroyed) return;
     // Records written in the same tick leave in one syscall; each is still its own chunk.
     if (!this.corked) {
       this.corked = true;
@@ -60,6 +73,7 @@ export class EventStream {
   }
 
   startHeartbeats(): void {
+    if (this.stalled) return;
     this.send({ type: 'HEARTBEAT' });
     this.heartbeat = setInterval(() => this.send({ type: 'HEARTBEAT' }), this.options.heartbeatIntervalMs);
     this.heartbeat.unref();

@@ -1,6 +1,7 @@
 // Fault injection for tests, under /__devcluster/ (a prefix no Mesos endpoint
 // uses). POST with a JSON body (may be empty):
 //   /__devcluster/frameworks/<id>/disconnect   drop the framework's SUBSCRIBE connection
+//   /__devcluster/frameworks/<id>/stall        keep that connection open but write nothing more to it
 //   /__devcluster/agents/<id>/remove           {"mode": "unreachable" | "gone"}
 //   /__devcluster/agents                       {"resources": "...", "attributes": "..."} add an agent
 //   /__devcluster/offers/<id>/rescind          RESCIND one offer
@@ -20,6 +21,14 @@ export interface AddAgentRequest {
 export interface DevClusterFaults {
   /** Drops the framework's event stream connection (the framework becomes disconnected). */
   disconnectFramework(frameworkId: string): boolean;
+  /**
+   * Missed heartbeats: the framework's current stream stays open but gets
+   * nothing more (no HEARTBEAT, offer, update, not even the "Framework failed
+   * over" ERROR of a re-SUBSCRIBE, which still closes it). The framework stays
+   * connected until its client closes the connection or re-subscribes; status
+   * updates sent meanwhile are not delivered, so agents keep retrying them.
+   */
+  stallFramework(frameworkId: string): boolean;
   /** Removes an agent: its tasks are reported lost, frameworks get FAILURE, its offers are rescinded, its processes killed. */
   removeAgent(agentId: string, mode?: AgentRemovalMode): Promise<boolean>;
   addAgent(request?: AddAgentRequest): Promise<AgentInfoView>;
@@ -66,6 +75,9 @@ export async function handleFaultRequest(req: IncomingMessage, res: ServerRespon
   const [, kind, id, action] = parts;
   if (kind === 'frameworks' && id !== undefined && action === 'disconnect' && parts.length === 4) {
     return deps.faults.disconnectFramework(id) ? json(res, 200, {}) : sendText(res, 404, `Framework ${id} has no open stream`);
+  }
+  if (kind === 'frameworks' && id !== undefined && action === 'stall' && parts.length === 4) {
+    return deps.faults.stallFramework(id) ? json(res, 200, {}) : sendText(res, 404, `Framework ${id} has no open stream`);
   }
   if (kind === 'agents' && id !== undefined && action === 'remove' && parts.length === 4) {
     const mode = body.mode === 'gone' ? 'gone' : 'unreachable';

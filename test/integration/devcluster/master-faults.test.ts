@@ -48,6 +48,75 @@ describe('devcluster master: followers and fault injection', () => {
     assert.equal((await post(`${dc.masterUrl}/__devcluster/frameworks/no-such/disconnect`)).status, 404);
   });
 
+  it('stalls a stream on request: no more heartbeats while the socket stays open; a re-SUBSCRIBE takes over and closes it', async () => {
+    const small = await cluster({ heartbeatIntervalMs: 200 });
+    try {
+      const info = frameworkInfo('stall', { failover_timeout: 60 });
+      const s = await subscribe(small.masterUrl, info);
+      await s.stream.next((e) => e.type === 'HEARTBEAT');
+      const r = await post(`${small.masterUrl}/__devcluster/frameworks/${s.frameworkId}/stall`);
+      assert.equal(r.status, 200);
+      // Records already on the wire when the stall began may still arrive: wait for a quiet stretch of many intervals.
+      let seen = s.stream.events.length;
+      for (let quiet = false; !quiet;) {
+        await new Promise((res) => setTimeout(res, 2000)); // ten heartbeat intervals
+        quiet = s.stream.events.length === seen;
+        seen = s.stream.events.length;
+      }
+      assert.equal(s.stream.ended, false, 'the stalled connection stays open');
+      // The master still holds the framework as connected with that stream.
+      assert.equal((await s.call({ type: 'REVIVE' })).status, 202);
+
+      const s2 = await subscribe(small.masterUrl, { ...info, id: { value: s.frameworkId } });
+      assert.equal(s2.frameworkId, s.frameworkId);
+      assert.notEqual(s2.streamId, s.streamId);
+      await s.stream.waitEnd();
+      // Even the "Framework failed over" ERROR was swallowed by the stall.
+      assert.equal(s.stream.events.length, seen);
+      assert.ok(!s.stream.events.some((e) => e.type === 'ERROR'));
+      await s2.stream.next((e) => e.type === 'HEARTBEAT');
+      assert.equal((await s.call({ type: 'REVIVE' })).status, 400, 'the old stream id is no longer valid');
+      assert.equal((await s2.call({ type: 'REVIVE' })).status, 202);
+      assert.equal((await post(`${small.masterUrl}/__devcluster/frameworks/no-such/stall`)).status, 404);
+      await s2.call({ type: 'TEARDOWN' });
+    } finally {
+      await small.stop();
+    }
+  });
+
+  it('a stalled stream gets no status updates; the agent retries them and they arrive on the next stream', async () => {
+    const small = await cluster({ heartbeatIntervalMs: 200, statusUpdateRetryMs: 200 });
+    try {
+      const info = frameworkInfo('stall-updates', { failover_timeout: 60 });
+      const s = await subscribe(small.masterUrl, info);
+      const offer = await nextOffer(s);
+      await s.call(launch([offer.id.value], [task('stalled-task', offer.agent_id.value, 'true')], { refuse_seconds: 0 }));
+      await ack(s, await nextUpdate(s, 'stalled-task', 'TASK_STARTING'));
+      assert.equal(small.faults.stallFramework(s.frameworkId), true);
+      // The task finishes while the stream is stalled: the master knows it, the framework hears nothing.
+      const master = small.master;
+      assert.ok(master);
+      const deadline = Date.now() + 15_000;
+      const finished = () => {
+        const fw = master.findFramework(s.frameworkId);
+        return fw?.tasks.get('stalled-task')?.state === 'TASK_FINISHED';
+      };
+      while (!finished()) {
+        assert.ok(Date.now() < deadline, 'the task did not finish');
+        await new Promise((res) => setTimeout(res, 50));
+      }
+      assert.equal(await s.stream.sees((e) => e.type === 'UPDATE' && JSON.stringify(e).includes('TASK_FINISHED'), 1000), false);
+      s.stream.close();
+      const s2 = await subscribe(small.masterUrl, { ...info, id: { value: s.frameworkId } });
+      const running = await nextUpdate(s2, 'stalled-task', 'TASK_RUNNING');
+      await ack(s2, running);
+      await ack(s2, await nextUpdate(s2, 'stalled-task', 'TASK_FINISHED'));
+      await s2.call({ type: 'TEARDOWN' });
+    } finally {
+      await small.stop();
+    }
+  });
+
   it('rescinds an offer, adds an agent that gets offered, removes an agent reporting its tasks lost', async () => {
     for (const partitionAware of [false, true]) {
       const caps = partitionAware ? [{ type: 'MULTI_ROLE' }, { type: 'PARTITION_AWARE' }] : [{ type: 'MULTI_ROLE' }];
