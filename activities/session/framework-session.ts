@@ -104,7 +104,7 @@ export class FrameworkSession {
   /** Signals to job workflows in flight at once. */
   private readonly deliveries = new Limiter(256);
   /** Counters for logs and tests. */
-  readonly stats = { subscribes: 0, accepts: 0, launches: 0, declines: 0, revives: 0, suppresses: 0, updates: 0, acks: 0 };
+  readonly stats = { subscribes: 0, offers: 0, accepts: 0, launches: 0, declines: 0, revives: 0, suppresses: 0, updates: 0, acks: 0 };
 
   constructor(opts: FrameworkSessionOptions) {
     this.opts = opts;
@@ -275,7 +275,10 @@ export class FrameworkSession {
   private onOffers(payload: unknown): void {
     const list = (payload as { offers?: unknown[] } | undefined)?.offers ?? [];
     const now = Date.now();
+    this.stats.offers += list.length;
     for (const raw of list) {
+      // The client already checked every offer (and declined those that
+      // failed); this re-check only narrows the type.
       const r = offerSchema.safeParse(raw);
       if (!r.success) {
         this.log.warn('malformed offer ignored', { issues: r.error.issues.slice(0, 3) });

@@ -43,6 +43,8 @@ export const schedulerClientOptionsSchema = z.object({
   /** Used until SUBSCRIBED tells the real interval. */
   defaultHeartbeatIntervalSeconds: z.number().positive().default(15),
   maxRecordBytes: z.number().int().positive().default(DEFAULT_MAX_RECORD_BYTES),
+  /** Refuse filter for offers the client declines because it cannot read them. */
+  malformedOfferRefuseSeconds: z.number().nonnegative().default(60),
   maxRedirects: z.number().int().nonnegative().default(5),
   /** Backoff for 503 "No leader elected" / "Master has not finished recovery". */
   noLeaderRetry: z

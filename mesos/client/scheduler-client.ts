@@ -148,6 +148,11 @@ export class SchedulerClient {
           }
         },
         expectingEnd: () => this.tearingDown,
+        rejectedOffers: (ids) => {
+          this.decline(ids, { refuse_seconds: this.config.malformedOfferRefuseSeconds }).catch((err: unknown) =>
+            this.config.logger.warn('DECLINE of malformed offers failed', { err, offers: ids }),
+          );
+        },
       },
     });
     this.active = sub;

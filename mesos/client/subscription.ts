@@ -32,6 +32,8 @@ export interface SubscriptionHooks {
   closed(): void;
   /** True when a TEARDOWN of ours is under way, so the master ending the stream is expected. */
   expectingEnd(): boolean;
+  /** Offers that failed their schema (the rest of their event was delivered); the client declines them. */
+  rejectedOffers(offerIds: string[]): void;
 }
 
 export interface SubscriptionParams {
@@ -159,6 +161,13 @@ async function* run(p: SubscriptionParams, closeSignal: AbortSignal): AsyncGener
             continue;
           }
           const event = decoded.event;
+          if (decoded.rejectedOffers) {
+            for (const r of decoded.rejectedOffers) {
+              log.warn('malformed offer in an OFFERS event; declining it', { url, frameworkId, offerId: r.offerId, error: r.message, paths: r.paths });
+            }
+            const ids = decoded.rejectedOffers.flatMap((r) => (r.offerId === undefined ? [] : [r.offerId]));
+            if (ids.length > 0) hooks.rejectedOffers(ids);
+          }
           if (isError(event)) {
             throw subscribed ? new FrameworkErrorEventError(errorMessage(event), frameworkId) : new SubscribeRefusedError(errorMessage(event), url);
           }

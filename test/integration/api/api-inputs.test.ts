@@ -141,6 +141,7 @@ test('/healthz, /readyz and /metrics', async () => {
   assert.match(m.text, /^mesoflow_api_jobs_submitted_total [1-9]\d*$/m);
   assert.match(m.text, /^mesoflow_job_submit_to_running_seconds_count [1-9]\d*$/m);
   assert.match(m.text, /^mesoflow_offers_declined_total \d+$/m);
+  assert.match(m.text, /^mesoflow_offers_received_total [1-9]\d*$/m);
   assert.match(m.text, /^mesoflow_tasks_launched_total [1-9]\d*$/m);
 });
 
