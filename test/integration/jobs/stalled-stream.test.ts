@@ -1,0 +1,88 @@
+// Missed heartbeats: the master keeps the framework's event stream open but
+// stops writing to it (a hung master, a partition) while jobs run. The
+// session's heartbeat watchdog must give the stream up, re-subscribe with the
+// same framework id, and every job must still finish, each attempt having run
+// exactly one task.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { request } from 'undici';
+import { createMemoryLogger } from '../../../common/logger.js';
+import { HeartbeatTimeoutError } from '../../../mesos/client/index.js';
+import { startStack, type Stack } from './stack.js';
+import { progressUntil, until } from './wait.js';
+import { FRAMEWORK_ID_QUERY, sessionWorkflowId } from '../../../activities/contract.js';
+import type { JobResult } from '../../../workflows/job-workflow.js';
+
+const logger = createMemoryLogger();
+let stack: Stack;
+before(async () => {
+  // The stack's master heartbeats every second and the session gives a stream up after 3 missed ones.
+  stack = await startStack({ logger });
+});
+after(async () => {
+  await stack?.stop();
+});
+
+interface MasterTask {
+  task_id: { value: string };
+  state: string;
+}
+
+async function masterTasks(): Promise<MasterTask[]> {
+  const res = await request(`${stack.cluster.masterUrl}/api/v1`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ type: 'GET_TASKS' }),
+  });
+  const body = (await res.body.json()) as { get_tasks?: { tasks?: MasterTask[]; completed_tasks?: MasterTask[]; unreachable_tasks?: MasterTask[] } };
+  const t = body.get_tasks ?? {};
+  return [...(t.tasks ?? []), ...(t.completed_tasks ?? []), ...(t.unreachable_tasks ?? [])];
+}
+
+function subscribeCalls(): number {
+  const stats = stack.cluster.stats() as { calls: Record<string, number> };
+  return stats.calls.SUBSCRIBE ?? 0;
+}
+
+test('the master stops writing to the stream mid-run: heartbeat timeout, re-subscription with the same id, every job succeeds once', async () => {
+  const session = stack.client.workflow.getHandle(sessionWorkflowId(stack.frameworkName));
+  const frameworkId = await until(() => session.query<string | undefined>(FRAMEWORK_ID_QUERY), 'the framework id');
+  const held = [...(stack.worker?.sessions ?? [])][0];
+  assert.ok(held);
+  const handles = await Promise.all(Array.from({ length: 3 }, () => stack.start({ command: 'sleep 2' })));
+  await Promise.all(handles.map((h) => progressUntil(h, (x) => x.phase === 'running', 'jobs running')));
+  const subscribesBefore = held.stats.subscribes;
+  const subscribeCallsBefore = subscribeCalls();
+  const stalledStream = stack.cluster.master?.findFramework(frameworkId)?.stream;
+  assert.ok(stalledStream);
+
+  assert.equal(stack.cluster.faults.stallFramework(frameworkId), true);
+  const results = (await Promise.all(handles.map((h) => h.result()))) as JobResult[];
+  assert.ok(results.every((r) => r.status === 'SUCCEEDED' && r.attempts === 1), JSON.stringify(results));
+
+  // The subscription ended because heartbeats were missed, not because the connection broke.
+  const timedOut = logger.records.filter((r) => r.err instanceof HeartbeatTimeoutError);
+  assert.ok(timedOut.length >= 1, 'the session saw a HeartbeatTimeoutError');
+  assert.ok(held.stats.subscribes > subscribesBefore, 'the session subscribed again');
+  assert.ok(subscribeCalls() > subscribeCallsBefore, 'the master got another SUBSCRIBE');
+  assert.equal(stalledStream.isOpen, false, 'the stalled stream was closed');
+  const fw = stack.cluster.master?.findFramework(frameworkId);
+  assert.ok(fw?.connected && fw.stream !== undefined && fw.stream !== stalledStream && !fw.stream.isStalled, 'the framework is subscribed on a new stream');
+  assert.equal(held.frameworkId, frameworkId);
+  assert.equal(await session.query<string | undefined>(FRAMEWORK_ID_QUERY), frameworkId);
+
+  const tasks = await masterTasks();
+  for (const h of handles) {
+    const progress = await stack.progress(h);
+    const mine = tasks.filter((x) => x.task_id.value.startsWith(`${h.workflowId}.`));
+    const ids = mine.map((x) => x.task_id.value);
+    assert.equal(new Set(ids).size, ids.length, `one task per attempt for ${h.workflowId}: ${ids.join(',')}`);
+    const launched = progress.attempts.filter((x) => x.agentId !== undefined).map((x) => x.taskId);
+    assert.deepEqual([...ids].sort(), [...launched].sort(), `tasks the master knows are the attempts the job launched (${h.workflowId})`);
+    assert.deepEqual(mine.map((x) => x.state), ['TASK_FINISHED']);
+  }
+
+  // The new subscription works: a job after the stall runs too.
+  const next = await stack.start({ command: 'true' });
+  assert.equal(((await next.result()) as JobResult).status, 'SUCCEEDED');
+});
