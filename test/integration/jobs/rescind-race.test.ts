@@ -10,8 +10,7 @@
 // (maxAttempts 1) and no attempt runs two tasks.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'undici';
-import { startStack, type Stack } from './stack.js';
+import { masterTasks, startStack, type MasterTask, type Stack } from './stack.js';
 import { until } from './wait.js';
 import type { FrameworkSession } from '../../../activities/session/framework-session.js';
 import type { JobResult } from '../../../workflows/job-workflow.js';
@@ -24,22 +23,6 @@ before(async () => {
 after(async () => {
   await stack?.stop();
 });
-
-interface MasterTask {
-  task_id: { value: string };
-  state: string;
-}
-
-async function masterTasks(): Promise<MasterTask[]> {
-  const res = await request(`${stack.cluster.masterUrl}/api/v1`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ type: 'GET_TASKS' }),
-  });
-  const body = (await res.body.json()) as { get_tasks?: { tasks?: MasterTask[]; completed_tasks?: MasterTask[]; unreachable_tasks?: MasterTask[] } };
-  const t = body.get_tasks ?? {};
-  return [...(t.tasks ?? []), ...(t.completed_tasks ?? []), ...(t.unreachable_tasks ?? [])];
-}
 
 async function heldSession(): Promise<FrameworkSession> {
   return until(async () => {
@@ -67,7 +50,7 @@ function wrapAccept(session: FrameworkSession, before: (offerIds: string[], task
 }
 
 async function tasksOf(jobId: string): Promise<MasterTask[]> {
-  return (await masterTasks()).filter((t) => t.task_id.value.startsWith(`${jobId}.`));
+  return (await masterTasks(stack)).filter((t) => t.task_id.value.startsWith(`${jobId}.`));
 }
 
 test('RESCIND after the lease, before the launch: the task is placed on another offer, one attempt, one task', async () => {

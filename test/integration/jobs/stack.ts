@@ -2,6 +2,7 @@
 // devcluster on loopback with short intervals, and a worker with its own
 // framework name and task queue (so test files never see each other's jobs).
 import { randomUUID } from 'node:crypto';
+import { request } from 'undici';
 import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { createLogger, type Logger } from '../../../common/logger.js';
 import { startDevCluster, type DevCluster, type DevClusterOptions } from '../../../devcluster/index.js';
@@ -109,4 +110,21 @@ export async function jobFailure(handle: WorkflowHandle): Promise<{ type: string
     throw err;
   }
   throw new Error('the job succeeded');
+}
+
+export interface MasterTask {
+  task_id: { value: string };
+  state: string;
+}
+
+/** Every task the devcluster's master knows (active, completed, unreachable), from the operator API's GET_TASKS. */
+export async function masterTasks(stack: Pick<Stack, 'cluster'>): Promise<MasterTask[]> {
+  const res = await request(`${stack.cluster.masterUrl}/api/v1`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ type: 'GET_TASKS' }),
+  });
+  const body = (await res.body.json()) as { get_tasks?: { tasks?: MasterTask[]; completed_tasks?: MasterTask[]; unreachable_tasks?: MasterTask[] } };
+  const t = body.get_tasks ?? {};
+  return [...(t.tasks ?? []), ...(t.completed_tasks ?? []), ...(t.unreachable_tasks ?? [])];
 }

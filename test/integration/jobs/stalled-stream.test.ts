@@ -5,10 +5,9 @@
 // exactly one task.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'undici';
 import { createMemoryLogger } from '../../../common/logger.js';
 import { HeartbeatTimeoutError } from '../../../mesos/client/index.js';
-import { startStack, type Stack } from './stack.js';
+import { masterTasks, startStack, type Stack } from './stack.js';
 import { progressUntil, until } from './wait.js';
 import { FRAMEWORK_ID_QUERY, sessionWorkflowId } from '../../../activities/contract.js';
 import type { JobResult } from '../../../workflows/job-workflow.js';
@@ -22,22 +21,6 @@ before(async () => {
 after(async () => {
   await stack?.stop();
 });
-
-interface MasterTask {
-  task_id: { value: string };
-  state: string;
-}
-
-async function masterTasks(): Promise<MasterTask[]> {
-  const res = await request(`${stack.cluster.masterUrl}/api/v1`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ type: 'GET_TASKS' }),
-  });
-  const body = (await res.body.json()) as { get_tasks?: { tasks?: MasterTask[]; completed_tasks?: MasterTask[]; unreachable_tasks?: MasterTask[] } };
-  const t = body.get_tasks ?? {};
-  return [...(t.tasks ?? []), ...(t.completed_tasks ?? []), ...(t.unreachable_tasks ?? [])];
-}
 
 function subscribeCalls(): number {
   const stats = stack.cluster.stats() as { calls: Record<string, number> };
@@ -71,7 +54,7 @@ test('the master stops writing to the stream mid-run: heartbeat timeout, re-subs
   assert.equal(held.frameworkId, frameworkId);
   assert.equal(await session.query<string | undefined>(FRAMEWORK_ID_QUERY), frameworkId);
 
-  const tasks = await masterTasks();
+  const tasks = await masterTasks(stack);
   for (const h of handles) {
     const progress = await stack.progress(h);
     const mine = tasks.filter((x) => x.task_id.value.startsWith(`${h.workflowId}.`));

@@ -4,8 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { request } from 'undici';
-import { startStack, type Stack } from './stack.js';
+import { masterTasks, startStack, type Stack } from './stack.js';
 import { progressUntil, until } from './wait.js';
 import { FRAMEWORK_ID_QUERY, sessionWorkflowId } from '../../../activities/contract.js';
 import type { JobResult } from '../../../workflows/job-workflow.js';
@@ -49,22 +48,6 @@ after(async () => {
   await stack?.stop();
 });
 
-interface MasterTask {
-  task_id: { value: string };
-  state: string;
-}
-
-async function masterTasks(): Promise<MasterTask[]> {
-  const res = await request(`${stack.cluster.masterUrl}/api/v1`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ type: 'GET_TASKS' }),
-  });
-  const body = (await res.body.json()) as { get_tasks?: { tasks?: MasterTask[]; completed_tasks?: MasterTask[]; unreachable_tasks?: MasterTask[] } };
-  const t = body.get_tasks ?? {};
-  return [...(t.tasks ?? []), ...(t.completed_tasks ?? []), ...(t.unreachable_tasks ?? [])];
-}
-
 test('SIGKILL of the worker mid-run: another worker takes the session over, every job finishes, no attempt runs twice', async (t) => {
   t.diagnostic('spawning worker A');
   const a = spawnWorker();
@@ -87,7 +70,7 @@ test('SIGKILL of the worker mid-run: another worker takes the session over, ever
   }
   assert.ok(results.every((r) => r.status === 'SUCCEEDED'), JSON.stringify(results));
   assert.equal(await session.query<string | undefined>(FRAMEWORK_ID_QUERY), frameworkId, 'the framework kept its id');
-  const tasks = await masterTasks();
+  const tasks = await masterTasks(stack);
   for (const h of handles) {
     const progress = await stack.progress(h);
     const mine = tasks.filter((x) => x.task_id.value.startsWith(`${h.workflowId}.`));
