@@ -5,26 +5,9 @@
 // JSON.parse alone, and JSON.parse + parseEvent.
 import { performance } from 'node:perf_hooks';
 import { parseEvent, parseMasterResponse, parseMesosJson, stringifyMesosJson } from '../mesos/schemas/index.js';
+import { sampleRunningUpdate } from './lib/sample-update.js';
 
-const update = JSON.stringify({
-  type: 'UPDATE',
-  update: {
-    status: {
-      task_id: { value: '19d835-05-b-sleep' },
-      state: 'TASK_RUNNING',
-      source: 'SOURCE_EXECUTOR',
-      agent_id: { value: 'eab525ee-5e1f-45be-bf32-1db6aa37e62d-S0' },
-      executor_id: { value: '19d835-05-b-sleep' },
-      timestamp: 1795532553.6952083,
-      uuid: '/X8EoHIASK+k046lC32mNw==',
-      container_status: {
-        container_id: { value: 'badc06b6-b524-4345-b64a-63939405220a' },
-        network_infos: [{ ip_addresses: [{ protocol: 'IPv4', ip_address: '127.0.0.1' }] }],
-        executor_pid: 24156,
-      },
-    },
-  },
-});
+const update = sampleRunningUpdate();
 
 const offer = (i: number) => ({
   id: { value: `3fd74b6a-b45a-4bd0-a26f-c3966b1a0881-O${i}` },

@@ -5,29 +5,12 @@
 import { performance } from 'node:perf_hooks';
 import { SchedulerClient } from '../mesos/client/index.js';
 import { FakeMaster } from '../test/support/fake-master.js';
+import { sampleRunningUpdate } from './lib/sample-update.js';
 
 const N = 50_000;
 
-const update = (i: number): string =>
-  JSON.stringify({
-    type: 'UPDATE',
-    update: {
-      status: {
-        task_id: { value: `bench-task-${i}` },
-        state: 'TASK_RUNNING',
-        source: 'SOURCE_EXECUTOR',
-        agent_id: { value: 'eab525ee-5e1f-45be-bf32-1db6aa37e62d-S0' },
-        executor_id: { value: `bench-task-${i}` },
-        timestamp: 1795532553.6952083,
-        uuid: '/X8EoHIASK+k046lC32mNw==',
-        container_status: {
-          container_id: { value: 'badc06b6-b524-4345-b64a-63939405220a' },
-          network_infos: [{ ip_addresses: [{ protocol: 'IPv4', ip_address: '127.0.0.1' }] }],
-          executor_pid: 24156,
-        },
-      },
-    },
-  });
+const update = (i: number): string => sampleRunningUpdate(`bench-task-${i}`);
+
 
 export async function run(): Promise<void> {
   const master = await FakeMaster.start({
@@ -56,7 +39,7 @@ export async function run(): Promise<void> {
     await master.stop();
   }
   const s = (performance.now() - t0) / 1000;
-  console.log(`events: ${updates} UPDATE`);
-  console.log(`elapsed: ${s.toFixed(2)} s`);
-  console.log(`subscription events/s: ${Math.round(updates / s)}`);
+  console.log(`update_events: ${updates}`);
+  console.log(`elapsed_s: ${s.toFixed(2)}`);
+  console.log(`subscription_events_per_s: ${Math.round(updates / s)}`);
 }
