@@ -17,11 +17,22 @@ export const resourcesSchema = z.strictObject({
 export type JobResources = z.infer<typeof resourcesSchema>;
 
 export const constraintSchema = z.union([
-  z.strictObject({
-    field: z.string().min(1).describe('"hostname" or an agent attribute name'),
-    operator: z.enum(['EQUALS', 'LIKE', 'UNLIKE']),
-    value: z.string(),
-  }),
+  z
+    .strictObject({
+      field: z.string().min(1).describe('"hostname" or an agent attribute name'),
+      operator: z.enum(['EQUALS', 'LIKE', 'UNLIKE']),
+      value: z.string().describe('EQUALS: the exact value; LIKE/UNLIKE: a regular expression the whole value must (not) match'),
+    })
+    .superRefine((c, ctx) => {
+      // A pattern that does not compile would leave the job waiting forever
+      // (no offer can satisfy it): refuse it at submission instead.
+      if (c.operator === 'EQUALS') return;
+      try {
+        new RegExp(`^(?:${c.value})$`);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', path: ['value'], message: `not a valid regular expression: ${(err as Error).message}` });
+      }
+    }),
   z.strictObject({
     field: z.literal('hostname'),
     operator: z.literal('UNIQUE'),

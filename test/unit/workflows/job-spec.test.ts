@@ -66,3 +66,13 @@ test('missing command and UNIQUE on a non-hostname field are errors', () => {
   assert.equal(parseJobSpec({ command: 'x', constraints: [{ field: 'rack', operator: 'UNIQUE' }] }).ok, false);
   assert.equal(parseJobSpec({ command: 'x', container: { type: 'APPC', image: 'a' } }).ok, false);
 });
+
+test('a LIKE/UNLIKE constraint whose pattern does not compile is rejected at its value path; EQUALS takes any text', () => {
+  const bad = parseJobSpec({ command: 'true', constraints: [{ field: 'hostname', operator: 'LIKE', value: '((' }] });
+  assert.equal(bad.ok, false);
+  assert.ok(!bad.ok && bad.issues.some((i) => i.path === 'constraints.0.value' && /regular expression/.test(i.message)), JSON.stringify(bad));
+  const unlike = parseJobSpec({ command: 'true', constraints: [{ field: 'rack', operator: 'UNLIKE', value: '[' }] });
+  assert.equal(unlike.ok, false);
+  const eq = parseJobSpec({ command: 'true', constraints: [{ field: 'rack', operator: 'EQUALS', value: '((' }, { field: 'rack', operator: 'LIKE', value: 'r[0-9]+' }] });
+  assert.equal(eq.ok, true);
+});
