@@ -22,10 +22,19 @@ export function jobIdParam(raw: string): string {
   return raw;
 }
 
-export async function readJsonBody(req: { header(name: string): string | undefined; text(): Promise<string> }): Promise<unknown> {
+// JSON text must be UTF-8 (RFC 8259); a lenient decode would silently turn
+// bad bytes into U+FFFD inside the command a job runs.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+export async function readJsonBody(req: { header(name: string): string | undefined; arrayBuffer(): Promise<ArrayBuffer> }): Promise<unknown> {
   const type = req.header('content-type') ?? '';
   if (!/^application\/([a-z0-9.+-]+\+)?json\s*(;.*)?$/i.test(type)) throw problems.unsupportedMedia(type);
-  const text = await req.text();
+  let text: string;
+  try {
+    text = strictUtf8.decode(await req.arrayBuffer());
+  } catch {
+    throw problems.malformedJson('the body is not valid UTF-8');
+  }
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {

@@ -38,13 +38,18 @@ function assertProblem(r: HttpResult, status: number, paths?: string[]): Problem
   return p;
 }
 
-const raw = (body: string, type = 'application/json') => http(`${s.url}/v1/jobs`, { method: 'POST', body, headers: { 'content-type': type } });
+const raw = (body: string | Uint8Array, type = 'application/json') => http(`${s.url}/v1/jobs`, { method: 'POST', body, headers: { 'content-type': type } });
 
 test('malformed JSON is a 400 problem', async () => {
   assertProblem(await raw('{"command": "true"'), 400, ['(root)']);
   assertProblem(await raw(''), 400, ['(root)']);
   assertProblem(await raw('null'), 400, ['(root)']);
   assertProblem(await raw('[1,2]'), 400, ['(root)']);
+  // Bytes that are not UTF-8 inside a string: refused, not turned into U+FFFD in a command.
+  const notUtf8 = Buffer.concat([Buffer.from('{"command":"echo '), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
+  const r = await raw(notUtf8);
+  assertProblem(r, 400);
+  assert.match(r.text, /UTF-8/);
 });
 
 test('a body that is not JSON is a 415 problem', async () => {

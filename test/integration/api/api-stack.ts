@@ -51,7 +51,7 @@ export interface HttpResult {
   json: unknown;
 }
 
-export async function http(url: string, init: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<HttpResult> {
+export async function http(url: string, init: { method?: string; body?: string | Uint8Array; headers?: Record<string, string> } = {}): Promise<HttpResult> {
   const res = await request(url, {
     method: (init.method ?? 'GET') as 'GET',
     headers: init.headers ?? {},
