@@ -56,11 +56,15 @@ export async function createSandbox(host: TaskHost, rec: TaskRecord, owner: Sand
   await host.files.attach(rec.sandbox, executorVirtualPath(rec.frameworkId, rec.taskId));
 }
 
-/** Drops a forgotten task's /files names; runs/latest and the virtual path only when no newer run of the task took them. */
-export function detachSandbox(host: TaskHost, rec: TaskRecord, taskStillKnown: boolean): void {
+/**
+ * Drops a forgotten task's /files names. `latestInUse`: a newer run of the
+ * same task id (its framework re-registered) now owns runs/latest and the
+ * virtual path.
+ */
+export function detachSandbox(host: TaskHost, rec: TaskRecord, latestInUse: boolean): void {
   // The sandbox stays on disk (Mesos garbage-collects it much later); only its /files names go.
   host.files.detach(rec.sandbox);
-  if (!taskStillKnown) {
+  if (!latestInUse) {
     host.files.detach(executorLatestRunPath(host.workDir, host.agentId, rec.frameworkId, rec.taskId));
     host.files.detach(executorVirtualPath(rec.frameworkId, rec.taskId));
   }
