@@ -6,8 +6,9 @@ import { readFileSync } from 'node:fs';
 import { RecordIODecoder } from '../../../mesos/recordio.js';
 import { parseMesosJson } from '../../../mesos/json.js';
 import { startDevCluster, type DevCluster, type DevClusterOptions } from '../../../devcluster/index.js';
+import { TRANSCRIPTS_DIR } from '../../support/fixtures.js';
 
-export const TRANSCRIPTS = '/work/shared/mesos-transcripts';
+export const TRANSCRIPTS = TRANSCRIPTS_DIR;
 
 export interface TranscriptExchange {
   comment?: string;
@@ -17,7 +18,7 @@ export interface TranscriptExchange {
 }
 
 export function transcript(name: string): { exchanges: TranscriptExchange[] } {
-  return JSON.parse(readFileSync(`${TRANSCRIPTS}/${name}`, 'utf8')) as { exchanges: TranscriptExchange[] };
+  return JSON.parse(readFileSync(`${TRANSCRIPTS}${name}`, 'utf8')) as { exchanges: TranscriptExchange[] };
 }
 
 export interface HttpResult {
