@@ -9,7 +9,7 @@
 import { setMaxListeners } from 'node:events';
 import { hostname as osHostname } from 'node:os';
 import type { Logger } from '../../common/logger.js';
-import { FrameworkErrorEventError, SchedulerClient, MesosHttpError, SubscribeRefusedError, type SchedulerClientOptions } from '../../mesos/client/index.js';
+import { SchedulerClient, MesosHttpError, type SchedulerClientOptions } from '../../mesos/client/index.js';
 import { offerSchema, offerIdSchema, taskStatusSchema, type FrameworkInfo, type TaskStatus } from '../../mesos/schemas/index.js';
 import type { JobSpec } from '../../workflows/job-spec.js';
 import { parseTaskId } from '../../workflows/task-id.js';
@@ -17,6 +17,9 @@ import { endsAttempt } from '../../workflows/task-states.js';
 import type { MatchReasonSummary } from '../../workflows/progress.js';
 import type { AwaitOfferResult, KillRequest, LaunchRequest, LaunchResult, OfferLease, ReconcileRequest, TaskUpdateSignal } from '../contract.js';
 import { buildTaskInfo } from './task-info.js';
+import { buildFrameworkInfo } from './framework-info.js';
+import { OfferRevival } from './offer-revival.js';
+import { keepSubscribed } from './subscription-loop.js';
 import { Limiter } from './limiter.js';
 import { demandFromSpec, uniqueGroups } from './demand.js';
 import { matchRound, readyToFlush, summarize, type HeldOffer, type Lease, type SettleResult, type Waiter } from './offer-book.js';
@@ -68,15 +71,6 @@ export class SessionClosedError extends Error {
   }
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    });
-  });
-
 export class FrameworkSession {
   readonly client: SchedulerClient;
   private readonly opts: FrameworkSessionOptions;
@@ -93,11 +87,7 @@ export class FrameworkSession {
   private readonly probes = new Map<string, Probe[]>();
   private subscribedWaiters: Array<() => void> = [];
   private isSubscribed = false;
-  private suppressed = false;
-  private reviveNeeded = true;
-  private lastReviveAt = 0;
-  private reviveTimer: NodeJS.Timeout | undefined;
-  private suppressTimer: NodeJS.Timeout | undefined;
+  private readonly revival: OfferRevival;
   private matchScheduled = false;
   private closed = false;
   private readonly abort = new AbortController();
@@ -113,6 +103,15 @@ export class FrameworkSession {
     this.client = new SchedulerClient({ ...opts.client, logger: this.log });
     // Every task being placed again waits on this signal.
     setMaxListeners(0, this.abort.signal);
+    this.revival = new OfferRevival({
+      suppressDelayMs: opts.suppressDelayMs,
+      isSubscribed: () => this.isSubscribed,
+      waiting: () => this.waiters.size,
+      suppress: () => this.client.suppress(),
+      revive: () => this.client.revive(),
+      stats: this.stats,
+      log: this.log,
+    });
   }
 
   get frameworkId(): string | undefined {
@@ -125,7 +124,6 @@ export class FrameworkSession {
   async run(signal: AbortSignal): Promise<void> {
     const onAbort = () => this.abort.abort();
     signal.addEventListener('abort', onAbort);
-    let backoffMs = 250;
     const reconcileTimer = setInterval(() => {
       if (this.isSubscribed) this.client.reconcile([]).catch((err: unknown) => this.log.warn('periodic reconciliation failed', { err }));
     }, this.opts.reconcileIntervalMs);
@@ -135,37 +133,16 @@ export class FrameworkSession {
     }, 60_000);
     sweepTimer.unref();
     try {
-      while (!this.abort.signal.aborted) {
-        try {
-          const sub = this.client.subscribe(this.frameworkInfo(), { signal: this.abort.signal });
-          for await (const event of sub) {
-            if (event.type === 'SUBSCRIBED') backoffMs = 250;
-            this.handleEvent(event);
-          }
-          if (!this.abort.signal.aborted) this.log.warn('event stream ended; re-subscribing');
-        } catch (err) {
-          if (this.abort.signal.aborted) break;
-          if (err instanceof FrameworkErrorEventError && /failed over/i.test(err.mesosMessage)) {
-            // Another holder subscribed with our framework id: it is the
-            // session now. Subscribing again would steal it back and forth.
-            this.log.warn('another scheduler took the framework over; giving the session up', { frameworkId: this.frameworkIdValue });
-            break;
-          }
-          if (err instanceof SubscribeRefusedError && /has been removed|cannot be found/i.test(err.mesosMessage) && this.frameworkIdValue) {
-            // The master forgot the framework (failover timeout passed, torn
-            // down): its tasks are gone. Start afresh; the jobs learn of their
-            // tasks' fate through reconciliation and retry.
-            this.log.error('the master no longer knows the framework id; subscribing as a new framework', { frameworkId: this.frameworkIdValue, message: err.mesosMessage });
-            this.frameworkIdValue = undefined;
-          } else {
-            this.log.warn('subscription failed; re-subscribing', { err, backoffMs });
-          }
-        }
-        this.onDisconnected();
-        const jitter = Math.random() * backoffMs * 0.3;
-        await sleep(backoffMs + jitter, this.abort.signal);
-        backoffMs = Math.min(backoffMs * 2, 10_000);
-      }
+      await keepSubscribed({
+        client: this.client,
+        signal: this.abort.signal,
+        log: this.log,
+        frameworkInfo: () => this.frameworkInfo(),
+        frameworkId: () => this.frameworkIdValue,
+        forgetFrameworkId: () => (this.frameworkIdValue = undefined),
+        onEvent: (event) => this.handleEvent(event),
+        onDisconnected: () => this.onDisconnected(),
+      });
     } finally {
       clearInterval(reconcileTimer);
       clearInterval(sweepTimer);
@@ -179,27 +156,13 @@ export class FrameworkSession {
     if (this.closed) return;
     this.closed = true;
     this.abort.abort();
-    clearTimeout(this.reviveTimer);
-    clearTimeout(this.suppressTimer);
+    this.revival.stop();
     this.onDisconnected();
     await this.client.close().catch(() => undefined);
   }
 
   private frameworkInfo(): FrameworkInfo {
-    const capabilities = [{ type: 'MULTI_ROLE' }, { type: 'TASK_KILLING_STATE' }];
-    if (this.opts.partitionAware) capabilities.push({ type: 'PARTITION_AWARE' });
-    const info: FrameworkInfo = {
-      user: this.opts.user,
-      name: this.opts.frameworkName,
-      roles: this.opts.roles,
-      failover_timeout: this.opts.failoverTimeoutSeconds,
-      checkpoint: true,
-      hostname: osHostname(),
-      capabilities,
-    };
-    if (this.frameworkIdValue) info.id = { value: this.frameworkIdValue };
-    if (this.opts.client.principal) info.principal = this.opts.client.principal;
-    return info;
+    return buildFrameworkInfo({ ...this.opts, principal: this.opts.client.principal }, this.frameworkIdValue, osHostname());
   }
 
   private onDisconnected(): void {
@@ -251,10 +214,7 @@ export class FrameworkSession {
     const id = this.client.frameworkId;
     this.stats.subscribes++;
     this.isSubscribed = true;
-    // A (re-)SUBSCRIBE without suppressed roles unsuppresses; decline
-    // filters may survive a failover, so the next new job revives.
-    this.suppressed = false;
-    this.reviveNeeded = true;
+    this.revival.onSubscribed();
     this.log.info('subscribed', { frameworkId: id, leader: this.client.leaderUrl, resubscribe: this.stats.subscribes > 1 });
     if (id && id !== this.frameworkIdValue) this.frameworkIdValue = id;
     if (id) this.opts.onFrameworkId(id).catch((err: unknown) => this.log.error('could not store the framework id', { err, frameworkId: id }));
@@ -267,7 +227,7 @@ export class FrameworkSession {
     const calls: Array<Promise<void>> = [this.client.reconcile([])];
     if (live.length > 0) calls.push(this.client.reconcile(live.map(([taskId, t]) => ({ task_id: taskId, agent_id: t.agentId }))));
     Promise.all(calls).catch((err: unknown) => this.log.warn('reconciliation after subscribe failed', { err }));
-    this.evaluateSuppression();
+    this.revival.evaluate();
   }
 
   // ---- offers ----------------------------------------------------------
@@ -352,9 +312,9 @@ export class FrameworkSession {
         someoneWaits ? 1 : this.opts.declineRefuseSeconds,
       );
       // Filters now hide these agents: the next new job must clear them.
-      this.reviveNeeded = true;
+      this.revival.filtersMayHideOffers();
     }
-    this.evaluateSuppression();
+    this.revival.evaluate();
   }
 
   private declineOffers(ids: string[], refuseSeconds: number): void {
@@ -385,7 +345,7 @@ export class FrameworkSession {
     const refuse = this.waiters.size > 0 ? 0 : this.opts.declineRefuseSeconds;
     if (launching.length === 0) {
       this.declineOffers([h.offer.id.value], refuse);
-      if (refuse > 0) this.reviveNeeded = true;
+      if (refuse > 0) this.revival.filtersMayHideOffers();
       this.scheduleMatch();
       return;
     }
@@ -413,55 +373,8 @@ export class FrameworkSession {
         }
       },
     );
-    if (refuse > 0) this.reviveNeeded = true;
+    if (refuse > 0) this.revival.filtersMayHideOffers();
     this.scheduleMatch();
-  }
-
-  /**
-   * SUPPRESS a while after the last waiter left; REVIVE when suppressed and
-   * someone waits, or when a new job arrives while decline filters may hide
-   * offers it could use. Declines alone never trigger a REVIVE: an offer no
-   * waiter fits would otherwise come straight back, be declined, revived...
-   */
-  private evaluateSuppression(newDemand = false): void {
-    if (!this.isSubscribed) return;
-    if (this.waiters.size > 0) {
-      clearTimeout(this.suppressTimer);
-      this.suppressTimer = undefined;
-      if (this.suppressed || (this.reviveNeeded && newDemand)) this.scheduleRevive();
-      return;
-    }
-    if (this.suppressed || this.suppressTimer) return;
-    this.suppressTimer = setTimeout(() => {
-      this.suppressTimer = undefined;
-      if (this.waiters.size > 0 || !this.isSubscribed || this.suppressed) return;
-      this.suppressed = true;
-      this.stats.suppresses++;
-      this.client.suppress().catch((err: unknown) => {
-        this.suppressed = false;
-        this.log.warn('SUPPRESS failed', { err });
-      });
-    }, this.opts.suppressDelayMs);
-    this.suppressTimer.unref();
-  }
-
-  private scheduleRevive(): void {
-    if (this.reviveTimer) return;
-    // At most four REVIVEs a second, however many jobs arrive (the first one soon).
-    const delay = Math.max(20, this.lastReviveAt + 250 - Date.now());
-    this.reviveTimer = setTimeout(() => {
-      this.reviveTimer = undefined;
-      if (!this.isSubscribed || this.waiters.size === 0) return;
-      this.suppressed = false;
-      this.reviveNeeded = false;
-      this.lastReviveAt = Date.now();
-      this.stats.revives++;
-      this.client.revive().catch((err: unknown) => {
-        this.reviveNeeded = true;
-        this.log.warn('REVIVE failed', { err });
-      });
-    }, delay);
-    this.reviveTimer.unref();
   }
 
   // ---- status updates ----------------------------------------------------
@@ -564,7 +477,7 @@ export class FrameworkSession {
       } else {
         this.waiters.set(req.taskId, w);
       }
-      this.evaluateSuppression(previous === undefined);
+      this.revival.evaluate(previous === undefined);
       this.scheduleMatch();
     });
   }
