@@ -12,7 +12,6 @@ import type { Logger } from '../../common/logger.js';
 import { SchedulerClient, MesosHttpError, type SchedulerClientOptions } from '../../mesos/client/index.js';
 import { offerSchema, offerIdSchema, taskStatusSchema, type FrameworkInfo, type TaskStatus } from '../../mesos/schemas/index.js';
 import type { JobSpec } from '../../workflows/job-spec.js';
-import { parseTaskId } from '../../workflows/task-id.js';
 import { endsAttempt } from '../../workflows/task-states.js';
 import type { MatchReasonSummary } from '../../workflows/progress.js';
 import type { AwaitOfferResult, KillRequest, LaunchRequest, LaunchResult, OfferLease, ReconcileRequest, TaskUpdateSignal } from '../contract.js';
@@ -20,11 +19,14 @@ import { buildTaskInfo } from './task-info.js';
 import { buildFrameworkInfo } from './framework-info.js';
 import { OfferRevival } from './offer-revival.js';
 import { keepSubscribed } from './subscription-loop.js';
-import { Limiter } from './limiter.js';
+import { liveTaskRefs, type KnownTask } from './known-tasks.js';
+import { StatusRouter, type SignalOutcome } from './status-router.js';
+import { SubscribedGate } from './subscribed-gate.js';
+import { masterDoesNotKnow, TaskProbes } from './task-probes.js';
 import { demandFromSpec, uniqueGroups } from './demand.js';
 import { matchRound, readyToFlush, summarize, type HeldOffer, type Lease, type SettleResult, type Waiter } from './offer-book.js';
 
-export type SignalOutcome = 'delivered' | 'not-found';
+export type { SignalOutcome } from './status-router.js';
 
 export interface FrameworkSessionOptions {
   frameworkName: string;
@@ -53,17 +55,6 @@ export interface FrameworkSessionOptions {
   onFrameworkId(frameworkId: string): Promise<void>;
 }
 
-interface KnownTask {
-  agentId: string | undefined;
-  hostname: string | undefined;
-  state: string;
-  uniqueGroups: string[];
-}
-
-interface Probe {
-  resolve(status: TaskStatus | undefined): void;
-}
-
 export class SessionClosedError extends Error {
   constructor(frameworkName: string) {
     super(`the session of framework ${frameworkName} is not running here any more`);
@@ -84,15 +75,14 @@ export class FrameworkSession {
   private readonly pastWaits = new Map<string, { waiter: Waiter; at: number }>();
   /** Leases this session issued and that were not launched yet. */
   private readonly issued = new Map<string, Lease>();
-  private readonly probes = new Map<string, Probe[]>();
-  private subscribedWaiters: Array<() => void> = [];
+  private readonly probes = new TaskProbes();
+  private readonly gate: SubscribedGate;
   private isSubscribed = false;
   private readonly revival: OfferRevival;
+  private readonly router: StatusRouter;
   private matchScheduled = false;
   private closed = false;
   private readonly abort = new AbortController();
-  /** Signals to job workflows in flight at once. */
-  private readonly deliveries = new Limiter(256);
   /** Counters for logs and tests. */
   readonly stats = { subscribes: 0, offers: 0, accepts: 0, launches: 0, declines: 0, revives: 0, suppresses: 0, updates: 0, acks: 0 };
 
@@ -112,6 +102,15 @@ export class FrameworkSession {
       stats: this.stats,
       log: this.log,
     });
+    this.router = new StatusRouter({
+      signalJob: (workflowId, update) => opts.signalJob(workflowId, update),
+      acknowledge: (status) => this.client.acknowledge(status),
+      isSubscribed: () => this.isSubscribed,
+      forget: (taskId) => this.tasks.delete(taskId),
+      stats: this.stats,
+      log: this.log,
+    });
+    this.gate = new SubscribedGate(opts.frameworkName);
   }
 
   get frameworkId(): string | undefined {
@@ -170,24 +169,13 @@ export class FrameworkSession {
     // Offers die with the subscription; their leases cannot be launched any more.
     for (const h of this.offers.values()) this.expireOffer(h, 'the subscription ended before the ACCEPT');
     this.offers.clear();
-    for (const ps of this.probes.values()) for (const p of ps) p.resolve(undefined);
-    this.probes.clear();
+    this.probes.abandonAll();
   }
 
   private whenSubscribed(timeoutMs: number): Promise<void> {
     if (this.closed) return Promise.reject(new SessionClosedError(this.opts.frameworkName));
     if (this.isSubscribed) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const t = setTimeout(() => {
-        this.subscribedWaiters = this.subscribedWaiters.filter((f) => f !== done);
-        reject(new Error(`framework ${this.opts.frameworkName} is not subscribed (waited ${timeoutMs} ms)`));
-      }, timeoutMs);
-      const done = () => {
-        clearTimeout(t);
-        resolve();
-      };
-      this.subscribedWaiters.push(done);
-    });
+    return this.gate.wait(timeoutMs);
   }
 
   private handleEvent(event: { type: string } & Record<string, unknown>): void {
@@ -218,14 +206,12 @@ export class FrameworkSession {
     this.log.info('subscribed', { frameworkId: id, leader: this.client.leaderUrl, resubscribe: this.stats.subscribes > 1 });
     if (id && id !== this.frameworkIdValue) this.frameworkIdValue = id;
     if (id) this.opts.onFrameworkId(id).catch((err: unknown) => this.log.error('could not store the framework id', { err, frameworkId: id }));
-    const ws = this.subscribedWaiters;
-    this.subscribedWaiters = [];
-    for (const w of ws) w();
+    this.gate.open();
     // Every task we believe live is reconciled explicitly; the implicit
     // call reports those a previous holder of the session launched.
-    const live = [...this.tasks.entries()].filter(([, t]) => !endsAttempt(t.state));
+    const live = liveTaskRefs(this.tasks);
     const calls: Array<Promise<void>> = [this.client.reconcile([])];
-    if (live.length > 0) calls.push(this.client.reconcile(live.map(([taskId, t]) => ({ task_id: taskId, agent_id: t.agentId }))));
+    if (live.length > 0) calls.push(this.client.reconcile(live));
     Promise.all(calls).catch((err: unknown) => this.log.warn('reconciliation after subscribe failed', { err }));
     this.revival.evaluate();
   }
@@ -393,46 +379,8 @@ export class FrameworkSession {
       known.state = status.state;
       if (status.agent_id) known.agentId = status.agent_id.value;
     }
-    const probes = this.probes.get(taskId);
-    if (probes) {
-      this.probes.delete(taskId);
-      for (const p of probes) p.resolve(status);
-    }
-    void this.deliveries.run(() => this.route(status, known?.hostname));
-  }
-
-  private async route(status: TaskStatus, hostname: string | undefined): Promise<void> {
-    const taskId = status.task_id.value;
-    const parsed = parseTaskId(taskId);
-    const update: TaskUpdateSignal = { taskId, state: status.state, timestamp: status.timestamp ?? Date.now() / 1000 };
-    if (status.reason !== undefined) update.reason = status.reason;
-    if (status.source !== undefined) update.source = status.source;
-    if (status.message !== undefined) update.message = status.message;
-    if (status.agent_id) update.agentId = status.agent_id.value;
-    if (hostname !== undefined) update.hostname = hostname;
-    if (status.uuid !== undefined) update.uuid = status.uuid;
-    if (status.healthy !== undefined) update.healthy = status.healthy;
-    if (!parsed) {
-      this.log.warn('status update for a task mesoflow did not name; acknowledged', { taskId, state: status.state });
-    } else {
-      try {
-        const outcome = await this.opts.signalJob(parsed.workflowId, update);
-        if (outcome === 'not-found') this.log.info('status update for a job that no longer runs; acknowledged', { taskId, state: status.state });
-      } catch (err) {
-        // Not acknowledged: the agent sends it again (10 s, then backing off).
-        this.log.warn('could not deliver a status update to its job; left unacknowledged', { err, taskId, state: status.state });
-        return;
-      }
-    }
-    if (status.uuid !== undefined && this.isSubscribed) {
-      try {
-        await this.client.acknowledge(status);
-        this.stats.acks++;
-      } catch (err) {
-        this.log.warn('ACKNOWLEDGE failed; the agent will resend the update', { err, taskId, state: status.state });
-      }
-    }
-    if (endsAttempt(status.state)) this.tasks.delete(taskId);
+    this.probes.answer(status);
+    this.router.deliver(status, known?.hostname);
   }
 
   // ---- the job-facing operations (session activities) -------------------
@@ -546,20 +494,14 @@ export class FrameworkSession {
     if (known) return { kind: 'already-launched', agentId: known.agentId ?? lease.agentId, hostname: known.hostname ?? lease.hostname, state: known.state };
     const status = await this.probe(req.taskId, lease.agentId);
     if (!status) throw new Error(`the master did not say whether task ${req.taskId} exists; will ask again`);
-    const unknown = status.reason === 'REASON_RECONCILIATION' && /unknown/i.test(status.message ?? '') && ['TASK_LOST', 'TASK_UNKNOWN', 'TASK_GONE', 'TASK_DROPPED'].includes(status.state);
-    if (unknown) return { kind: 'offer-lost', message: 'the lease is unknown here and the master does not know the task' };
+    if (masterDoesNotKnow(status)) return { kind: 'offer-lost', message: 'the lease is unknown here and the master does not know the task' };
     return { kind: 'already-launched', agentId: status.agent_id?.value ?? lease.agentId, hostname: lease.hostname, state: status.state };
   }
 
   /** Explicit reconciliation of one task, waiting for the answer. */
   private async probe(taskId: string, agentId: string | undefined): Promise<TaskStatus | undefined> {
     await this.whenSubscribed(this.opts.probeTimeoutMs);
-    const answer = new Promise<TaskStatus | undefined>((resolve) => {
-      const list = this.probes.get(taskId) ?? [];
-      list.push({ resolve });
-      this.probes.set(taskId, list);
-      setTimeout(() => resolve(undefined), this.opts.probeTimeoutMs).unref();
-    });
+    const answer = this.probes.wait(taskId, this.opts.probeTimeoutMs);
     await this.client.reconcile([{ task_id: taskId, agent_id: agentId }]);
     return answer;
   }

@@ -1,0 +1,152 @@
+// The pure pieces of the framework session, on their own: the SUBSCRIBE
+// identity, the re-subscribe decisions, the REVIVE pacing, how a status
+// update becomes a signal, and what a reconciliation answer means.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FrameworkErrorEventError, SubscribeRefusedError } from '../../../mesos/client/index.js';
+import { taskStatusSchema } from '../../../mesos/schemas/index.js';
+import { silentLogger } from '../../../common/logger.js';
+import { buildFrameworkInfo } from '../../../activities/session/framework-info.js';
+import { classifySubscribeFailure, nextBackoff, withJitter } from '../../../activities/session/subscription-loop.js';
+import { OfferRevival, reviveDelay } from '../../../activities/session/offer-revival.js';
+import { toUpdateSignal } from '../../../activities/session/status-router.js';
+import { masterDoesNotKnow, TaskProbes } from '../../../activities/session/task-probes.js';
+import { hostsInUse, liveTaskRefs, type KnownTask } from '../../../activities/session/known-tasks.js';
+
+const who = { frameworkName: 'fw', user: 'u', roles: ['*'], failoverTimeoutSeconds: 600, partitionAware: false, principal: undefined };
+
+test('FrameworkInfo: checkpointing, MULTI_ROLE, the stored id and the principal when there is one', () => {
+  const fresh = buildFrameworkInfo(who, undefined, 'h1');
+  assert.deepEqual(fresh, {
+    user: 'u',
+    name: 'fw',
+    roles: ['*'],
+    failover_timeout: 600,
+    checkpoint: true,
+    hostname: 'h1',
+    capabilities: [{ type: 'MULTI_ROLE' }, { type: 'TASK_KILLING_STATE' }],
+  });
+  const again = buildFrameworkInfo({ ...who, partitionAware: true, principal: 'p' }, 'F-1', 'h1');
+  assert.deepEqual(again.id, { value: 'F-1' });
+  assert.equal(again.principal, 'p');
+  assert.deepEqual(again.capabilities?.map((c) => c.type), ['MULTI_ROLE', 'TASK_KILLING_STATE', 'PARTITION_AWARE']);
+});
+
+test('subscribe failures: a failover elsewhere gives the session up, a removed framework starts afresh, the rest retries', () => {
+  assert.equal(classifySubscribeFailure(new FrameworkErrorEventError('Framework failed over', 'F-1'), true), 'taken-over');
+  // The text a real master sends when a removed framework id subscribes again (transcript 10-errors).
+  const removed = new SubscribeRefusedError('Framework has been removed', 'http://m/api/v1/scheduler');
+  assert.equal(classifySubscribeFailure(removed, true), 'forgotten');
+  assert.equal(classifySubscribeFailure(removed, false), 'retry');
+  assert.equal(classifySubscribeFailure(new Error('connection reset'), true), 'retry');
+});
+
+test('re-subscribe backoff doubles up to 10 s, with up to 30 % jitter', () => {
+  assert.equal(nextBackoff(250), 500);
+  assert.equal(nextBackoff(8000), 10_000);
+  assert.equal(nextBackoff(10_000), 10_000);
+  assert.equal(withJitter(1000, () => 0), 1000);
+  assert.equal(withJitter(1000, () => 1), 1300);
+});
+
+test('REVIVE pacing: the first one soon, then at most four a second', () => {
+  assert.equal(reviveDelay(0, 1_000_000), 20);
+  assert.equal(reviveDelay(1000, 1100), 150);
+  assert.equal(reviveDelay(1000, 1240), 20);
+});
+
+async function until(cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(cond(), 'condition not reached within 5 s');
+}
+
+test('revival: SUPPRESS once nobody waits; a waiter then REVIVEs; nothing while unsubscribed', async () => {
+  const calls: string[] = [];
+  let waiting = 0;
+  let subscribed = false;
+  const stats = { revives: 0, suppresses: 0 };
+  const r = new OfferRevival({
+    suppressDelayMs: 1,
+    isSubscribed: () => subscribed,
+    waiting: () => waiting,
+    suppress: async () => void calls.push('SUPPRESS'),
+    revive: async () => void calls.push('REVIVE'),
+    stats,
+    log: silentLogger,
+  });
+  r.evaluate();
+  subscribed = true;
+  r.onSubscribed();
+  r.evaluate();
+  await until(() => calls.length === 1);
+  assert.deepEqual(calls, ['SUPPRESS']);
+  waiting = 1;
+  r.evaluate(true);
+  await until(() => calls.length === 2);
+  assert.deepEqual(calls, ['SUPPRESS', 'REVIVE']);
+  assert.deepEqual(stats, { revives: 1, suppresses: 1 });
+  r.stop();
+});
+
+// Reconciliation answers recorded from Mesos 1.12 (transcript 09-reconcile).
+const unknownTask = taskStatusSchema.parse({
+  task_id: { value: 'nope' },
+  state: 'TASK_LOST',
+  message: 'Reconciliation: Task is unknown',
+  source: 'SOURCE_MASTER',
+  reason: 'REASON_RECONCILIATION',
+  timestamp: 1795532587.95,
+});
+const runningTask = taskStatusSchema.parse({
+  task_id: { value: 'job-1.1' },
+  state: 'TASK_RUNNING',
+  message: 'Reconciliation: Latest task state',
+  source: 'SOURCE_MASTER',
+  reason: 'REASON_RECONCILIATION',
+  agent_id: { value: 'A-S0' },
+  timestamp: 1795532587.5,
+});
+
+test('a reconciliation answer says whether the master never heard of the task', () => {
+  assert.equal(masterDoesNotKnow(unknownTask), true);
+  assert.equal(masterDoesNotKnow(runningTask), false);
+  assert.equal(masterDoesNotKnow({ ...unknownTask, reason: 'REASON_AGENT_REMOVED' }), false);
+});
+
+test('a status update becomes a signal with the fields Mesos sent, plus the host the session knows', () => {
+  assert.deepEqual(toUpdateSignal(runningTask, 'host-a'), {
+    taskId: 'job-1.1',
+    state: 'TASK_RUNNING',
+    timestamp: 1795532587.5,
+    reason: 'REASON_RECONCILIATION',
+    source: 'SOURCE_MASTER',
+    message: 'Reconciliation: Latest task state',
+    agentId: 'A-S0',
+    hostname: 'host-a',
+  });
+  const { timestamp: _, ...noTime } = runningTask;
+  const s = toUpdateSignal(noTime, undefined);
+  assert.ok(s.timestamp > 0);
+  assert.equal('hostname' in s, false);
+});
+
+test('probes: the next update of the task answers every probe of it; a lost subscription answers none', async () => {
+  const p = new TaskProbes();
+  const a = p.wait('job-1.1', 60_000);
+  const b = p.wait('job-1.1', 60_000);
+  const c = p.wait('other', 60_000);
+  p.answer(runningTask);
+  assert.equal(await a, runningTask);
+  assert.equal(await b, runningTask);
+  p.abandonAll();
+  assert.equal(await c, undefined);
+});
+
+test('live tasks are reconciled and occupy their UNIQUE groups; ended ones do neither', () => {
+  const tasks = new Map<string, KnownTask>([
+    ['t1', { agentId: 'A1', hostname: 'h1', state: 'TASK_RUNNING', uniqueGroups: ['g'] }],
+    ['t2', { agentId: 'A2', hostname: 'h2', state: 'TASK_FINISHED', uniqueGroups: ['g'] }],
+  ]);
+  assert.deepEqual(liveTaskRefs(tasks), [{ task_id: 't1', agent_id: 'A1' }]);
+  assert.deepEqual(hostsInUse(tasks, new Map()), new Map([['g', new Set(['h1'])]]));
+});
