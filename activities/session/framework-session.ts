@@ -9,22 +9,22 @@
 import { setMaxListeners } from 'node:events';
 import { hostname as osHostname } from 'node:os';
 import type { Logger } from '../../common/logger.js';
-import { SchedulerClient, MesosHttpError, type SchedulerClientOptions } from '../../mesos/client/index.js';
-import { offerSchema, offerIdSchema, taskStatusSchema, type FrameworkInfo, type TaskStatus } from '../../mesos/schemas/index.js';
+import { SchedulerClient, type SchedulerClientOptions } from '../../mesos/client/index.js';
+import { taskStatusSchema, type FrameworkInfo, type TaskStatus } from '../../mesos/schemas/index.js';
 import type { JobSpec } from '../../workflows/job-spec.js';
-import { endsAttempt } from '../../workflows/task-states.js';
 import type { MatchReasonSummary } from '../../workflows/progress.js';
 import type { AwaitOfferResult, KillRequest, LaunchRequest, LaunchResult, OfferLease, ReconcileRequest, TaskUpdateSignal } from '../contract.js';
 import { buildTaskInfo } from './task-info.js';
 import { buildFrameworkInfo } from './framework-info.js';
 import { OfferRevival } from './offer-revival.js';
 import { keepSubscribed } from './subscription-loop.js';
+import { HeldOffers } from './held-offers.js';
 import { liveTaskRefs, type KnownTask } from './known-tasks.js';
 import { StatusRouter, type SignalOutcome } from './status-router.js';
 import { SubscribedGate } from './subscribed-gate.js';
 import { masterDoesNotKnow, TaskProbes } from './task-probes.js';
 import { demandFromSpec, uniqueGroups } from './demand.js';
-import { matchRound, readyToFlush, summarize, type HeldOffer, type Lease, type SettleResult, type Waiter } from './offer-book.js';
+import { summarize, type Waiter } from './offer-book.js';
 
 export type { SignalOutcome } from './status-router.js';
 
@@ -67,20 +67,17 @@ export class FrameworkSession {
   private readonly opts: FrameworkSessionOptions;
   private readonly log: Logger;
   private frameworkIdValue: string | undefined;
-  private readonly offers = new Map<string, HeldOffer>();
   private readonly waiters = new Map<string, Waiter>();
   private readonly tasks = new Map<string, KnownTask>();
   private readonly launchedLeases = new Map<string, LaunchResult>();
   /** Statistics of jobs between two polls of awaitOffer (forgotten after 10 min without a poll). */
   private readonly pastWaits = new Map<string, { waiter: Waiter; at: number }>();
-  /** Leases this session issued and that were not launched yet. */
-  private readonly issued = new Map<string, Lease>();
   private readonly probes = new TaskProbes();
   private readonly gate: SubscribedGate;
   private isSubscribed = false;
   private readonly revival: OfferRevival;
+  private readonly held: HeldOffers;
   private readonly router: StatusRouter;
-  private matchScheduled = false;
   private closed = false;
   private readonly abort = new AbortController();
   /** Counters for logs and tests. */
@@ -101,6 +98,18 @@ export class FrameworkSession {
       revive: () => this.client.revive(),
       stats: this.stats,
       log: this.log,
+    });
+    this.held = new HeldOffers({
+      client: this.client,
+      waiters: this.waiters,
+      tasks: this.tasks,
+      revival: this.revival,
+      canMatch: () => this.isSubscribed && !this.closed,
+      stats: this.stats,
+      log: this.log,
+      declineRefuseSeconds: opts.declineRefuseSeconds,
+      leaseTimeoutMs: opts.leaseTimeoutMs,
+      batchWindowMs: opts.batchWindowMs,
     });
     this.router = new StatusRouter({
       signalJob: (workflowId, update) => opts.signalJob(workflowId, update),
@@ -166,9 +175,7 @@ export class FrameworkSession {
 
   private onDisconnected(): void {
     this.isSubscribed = false;
-    // Offers die with the subscription; their leases cannot be launched any more.
-    for (const h of this.offers.values()) this.expireOffer(h, 'the subscription ended before the ACCEPT');
-    this.offers.clear();
+    this.held.dropAll();
     this.probes.abandonAll();
   }
 
@@ -183,9 +190,9 @@ export class FrameworkSession {
       case 'SUBSCRIBED':
         return this.onSubscribed();
       case 'OFFERS':
-        return this.onOffers(event.offers);
+        return this.held.receive(event.offers);
       case 'RESCIND':
-        return this.onRescind(event.rescind);
+        return this.held.rescind(event.rescind);
       case 'UPDATE':
         return this.onUpdate(event.update);
       case 'HEARTBEAT':
@@ -214,153 +221,6 @@ export class FrameworkSession {
     if (live.length > 0) calls.push(this.client.reconcile(live));
     Promise.all(calls).catch((err: unknown) => this.log.warn('reconciliation after subscribe failed', { err }));
     this.revival.evaluate();
-  }
-
-  // ---- offers ----------------------------------------------------------
-
-  private onOffers(payload: unknown): void {
-    const list = (payload as { offers?: unknown[] } | undefined)?.offers ?? [];
-    const now = Date.now();
-    this.stats.offers += list.length;
-    for (const raw of list) {
-      // The client already checked every offer (and declined those that
-      // failed); this re-check only narrows the type.
-      const r = offerSchema.safeParse(raw);
-      if (!r.success) {
-        this.log.warn('malformed offer ignored', { issues: r.error.issues.slice(0, 3) });
-        continue;
-      }
-      const offer = r.data;
-      this.offers.set(offer.id.value, { offer, available: offer.resources ?? [], leases: new Map(), receivedAt: now, flushing: false });
-    }
-    this.scheduleMatch();
-  }
-
-  private onRescind(payload: unknown): void {
-    const r = offerIdSchema.safeParse((payload as { offer_id?: unknown } | undefined)?.offer_id);
-    if (!r.success) return;
-    const h = this.offers.get(r.data.value);
-    if (!h) return;
-    this.offers.delete(r.data.value);
-    this.expireOffer(h, 'the offer was rescinded');
-  }
-
-  private expireOffer(h: HeldOffer, why: string): void {
-    for (const l of h.leases.values()) {
-      if (l.state === 'leased') l.state = 'expired';
-      if (l.state === 'launching' && !h.flushing) {
-        l.state = 'expired';
-        l.settle?.({ ok: false, message: why, retryable: false, replace: true });
-      }
-    }
-  }
-
-  private scheduleMatch(): void {
-    if (this.matchScheduled) return;
-    this.matchScheduled = true;
-    // Batch the offers and waiters that arrive in the same turn into one round.
-    setImmediate(() => {
-      this.matchScheduled = false;
-      this.matchNow();
-    });
-  }
-
-  private hostsInUse(): Map<string, Set<string>> {
-    const m = new Map<string, Set<string>>();
-    const add = (groups: string[], host: string | undefined) => {
-      if (!host) return;
-      for (const g of groups) {
-        let s = m.get(g);
-        if (!s) m.set(g, (s = new Set()));
-        s.add(host);
-      }
-    };
-    for (const t of this.tasks.values()) if (!endsAttempt(t.state)) add(t.uniqueGroups, t.hostname);
-    for (const h of this.offers.values()) for (const l of h.leases.values()) if (l.state !== 'expired' && l.state !== 'released') add(l.uniqueGroups, h.offer.hostname);
-    return m;
-  }
-
-  private matchNow(): void {
-    if (!this.isSubscribed || this.closed) return;
-    const now = Date.now();
-    const { leased, unusable } = matchRound(this.offers, this.waiters, this.hostsInUse(), now);
-    for (const h of leased) {
-      this.armLeaseTimer(h);
-      for (const [id, l] of h.leases) if (l.state === 'leased' && !this.issued.has(id)) this.issued.set(id, l);
-    }
-    if (unusable.length > 0) {
-      const someoneWaits = this.waiters.size > 0;
-      for (const h of unusable) this.offers.delete(h.offer.id.value);
-      this.declineOffers(
-        unusable.map((h) => h.offer.id.value),
-        // While jobs wait for something else, a long filter would hide this
-        // agent from the next job that fits it; REVIVE clears filters anyway.
-        someoneWaits ? 1 : this.opts.declineRefuseSeconds,
-      );
-      // Filters now hide these agents: the next new job must clear them.
-      this.revival.filtersMayHideOffers();
-    }
-    this.revival.evaluate();
-  }
-
-  private declineOffers(ids: string[], refuseSeconds: number): void {
-    this.stats.declines += ids.length;
-    this.client.decline(ids, { refuse_seconds: refuseSeconds }).catch((err: unknown) => this.log.warn('DECLINE failed', { err, offers: ids.length }));
-  }
-
-  private armLeaseTimer(h: HeldOffer): void {
-    if (h.firstLeaseAt === undefined || h.leaseTimer) return;
-    h.leaseTimer = setTimeout(() => this.flush(h), this.opts.leaseTimeoutMs);
-    h.leaseTimer.unref();
-  }
-
-  /** ACCEPT one offer with the LAUNCH of every lease that came back; what is left is declined by the same call. */
-  private flush(h: HeldOffer): void {
-    if (h.flushing || !this.offers.has(h.offer.id.value)) return;
-    h.flushing = true;
-    clearTimeout(h.leaseTimer);
-    clearTimeout(h.windowTimer);
-    this.offers.delete(h.offer.id.value);
-    const launching = [...h.leases.values()].filter((l) => l.state === 'launching' && l.taskInfo);
-    for (const [id, l] of h.leases) {
-      if (l.state !== 'leased') continue;
-      l.state = 'expired';
-      // Kept for a late launch to place it again; forgotten if none comes.
-      setTimeout(() => this.issued.delete(id), 10 * 60_000).unref();
-    }
-    const refuse = this.waiters.size > 0 ? 0 : this.opts.declineRefuseSeconds;
-    if (launching.length === 0) {
-      this.declineOffers([h.offer.id.value], refuse);
-      if (refuse > 0) this.revival.filtersMayHideOffers();
-      this.scheduleMatch();
-      return;
-    }
-    const operations = launching.map((l) => ({ type: 'LAUNCH' as const, launch: { task_infos: l.taskInfo ? [l.taskInfo] : [] } }));
-    for (const l of launching) {
-      this.issued.delete(l.lease.leaseId);
-      this.tasks.set(l.taskId, { agentId: l.lease.agentId, hostname: l.lease.hostname, state: 'TASK_STAGING', uniqueGroups: l.uniqueGroups });
-    }
-    this.stats.accepts++;
-    this.stats.launches += launching.length;
-    this.client.accept([h.offer.id.value], operations, { refuse_seconds: refuse }).then(
-      () => {
-        for (const l of launching) l.settle?.({ ok: true });
-      },
-      (err: unknown) => {
-        // A 4xx means the master did not take the call: nothing launched.
-        // Anything else (connection lost mid-call) is ambiguous: the launch
-        // activity retries, and the retry asks the master.
-        const definite = err instanceof MesosHttpError && err.status >= 400 && err.status < 500;
-        this.log.warn('ACCEPT failed', { err, offerId: h.offer.id.value, tasks: launching.length, definite });
-        for (const l of launching) {
-          if (definite) this.tasks.delete(l.taskId);
-          l.state = definite ? 'expired' : 'uncertain';
-          l.settle?.({ ok: false, message: `ACCEPT failed: ${(err as Error).message}`, retryable: !definite, replace: definite });
-        }
-      },
-    );
-    if (refuse > 0) this.revival.filtersMayHideOffers();
-    this.scheduleMatch();
   }
 
   // ---- status updates ----------------------------------------------------
@@ -426,13 +286,13 @@ export class FrameworkSession {
         this.waiters.set(req.taskId, w);
       }
       this.revival.evaluate(previous === undefined);
-      this.scheduleMatch();
+      this.held.scheduleMatch();
     });
   }
 
   /** Whether the session still holds this offer (diagnostics and tests). */
   holdsOffer(offerId: string): boolean {
-    return this.offers.has(offerId);
+    return this.held.offers.has(offerId);
   }
 
   waitingSummary(taskId: string): MatchReasonSummary | undefined {
@@ -452,28 +312,20 @@ export class FrameworkSession {
     if (prior) return prior;
     let lease = req.lease;
     for (let placements = 0; placements < 5; placements++) {
-      const l = this.issued.get(lease.leaseId);
+      const l = this.held.issued.get(lease.leaseId);
       if (l && l.taskId === req.taskId && l.state === 'expired') {
         // The lease was never part of an ACCEPT (its offer went out without
         // it, or went away): place the task again on whatever fits now,
         // ahead of the jobs still waiting.
-        this.issued.delete(lease.leaseId);
+        this.held.issued.delete(lease.leaseId);
         const r = await this.awaitOffer({ jobId: req.jobId, taskId: req.taskId, spec: req.spec, pollMs: this.opts.leaseTimeoutMs, first: true }, this.abort.signal);
         if (r.kind !== 'leased') return { kind: 'offer-lost', message: 'no offer fitted the task again in time' };
         lease = r.lease;
         continue;
       }
-      const h = this.offers.get(lease.offerId);
+      const h = this.held.offers.get(lease.offerId);
       if (!h || !l || l.state !== 'leased' || l.taskId !== req.taskId) break;
-      l.taskInfo = buildTaskInfo(req.spec, lease, { jobId: req.jobId, attempt: req.attempt, taskId: req.taskId });
-      l.state = 'launching';
-      const settled = new Promise<SettleResult>((resolve) => (l.settle = resolve));
-      if (readyToFlush(h)) setImmediate(() => this.flush(h));
-      else if (!h.windowTimer) {
-        h.windowTimer = setTimeout(() => this.flush(h), this.opts.batchWindowMs);
-        h.windowTimer.unref();
-      }
-      const r = await settled;
+      const r = await this.held.submit(h, l, buildTaskInfo(req.spec, lease, { jobId: req.jobId, attempt: req.attempt, taskId: req.taskId }));
       if (r.ok) {
         const res: LaunchResult = { kind: 'launched', agentId: lease.agentId, hostname: lease.hostname };
         this.launchedLeases.set(originalLeaseId, res);
@@ -481,7 +333,7 @@ export class FrameworkSession {
         return res;
       }
       if (r.replace) {
-        this.issued.set(lease.leaseId, l);
+        this.held.issued.set(lease.leaseId, l);
         continue;
       }
       if (r.retryable) throw new Error(r.message);
