@@ -25,6 +25,7 @@ import { SubscribedGate } from './subscribed-gate.js';
 import { masterDoesNotKnow, TaskProbes } from './task-probes.js';
 import { demandFromSpec, uniqueGroups } from './demand.js';
 import { summarize, type Waiter } from './offer-book.js';
+import { WaitingJobs } from './waiting-jobs.js';
 
 export type { SignalOutcome } from './status-router.js';
 
@@ -67,11 +68,9 @@ export class FrameworkSession {
   private readonly opts: FrameworkSessionOptions;
   private readonly log: Logger;
   private frameworkIdValue: string | undefined;
-  private readonly waiters = new Map<string, Waiter>();
+  private readonly waiting = new WaitingJobs();
   private readonly tasks = new Map<string, KnownTask>();
   private readonly launchedLeases = new Map<string, LaunchResult>();
-  /** Statistics of jobs between two polls of awaitOffer (forgotten after 10 min without a poll). */
-  private readonly pastWaits = new Map<string, { waiter: Waiter; at: number }>();
   private readonly probes = new TaskProbes();
   private readonly gate: SubscribedGate;
   private isSubscribed = false;
@@ -93,7 +92,7 @@ export class FrameworkSession {
     this.revival = new OfferRevival({
       suppressDelayMs: opts.suppressDelayMs,
       isSubscribed: () => this.isSubscribed,
-      waiting: () => this.waiters.size,
+      waiting: () => this.waiting.waiters.size,
       suppress: () => this.client.suppress(),
       revive: () => this.client.revive(),
       stats: this.stats,
@@ -101,7 +100,7 @@ export class FrameworkSession {
     });
     this.held = new HeldOffers({
       client: this.client,
-      waiters: this.waiters,
+      waiters: this.waiting.waiters,
       tasks: this.tasks,
       revival: this.revival,
       canMatch: () => this.isSubscribed && !this.closed,
@@ -135,10 +134,7 @@ export class FrameworkSession {
     const reconcileTimer = setInterval(() => {
       if (this.isSubscribed) this.client.reconcile([]).catch((err: unknown) => this.log.warn('periodic reconciliation failed', { err }));
     }, this.opts.reconcileIntervalMs);
-    const sweepTimer = setInterval(() => {
-      const old = Date.now() - 10 * 60_000;
-      for (const [k, v] of this.pastWaits) if (v.at < old) this.pastWaits.delete(k);
-    }, 60_000);
+    const sweepTimer = setInterval(() => this.waiting.forgetIdle(Date.now()), 60_000);
     sweepTimer.unref();
     try {
       await keepSubscribed({
@@ -249,8 +245,7 @@ export class FrameworkSession {
   async awaitOffer(req: { jobId: string; taskId: string; spec: JobSpec; pollMs: number; first?: boolean }, signal: AbortSignal): Promise<AwaitOfferResult> {
     if (this.closed) throw new SessionClosedError(this.opts.frameworkName);
     // A job polls again every so often: its statistics carry over between polls.
-    const previous = this.waiters.get(req.taskId) ?? this.pastWaits.get(req.taskId)?.waiter;
-    this.pastWaits.delete(req.taskId);
+    const previous = this.waiting.takePrevious(req.taskId);
     const since = previous?.since ?? Date.now();
     return new Promise<AwaitOfferResult>((resolve, reject) => {
       let done = false;
@@ -259,8 +254,7 @@ export class FrameworkSession {
         done = true;
         clearTimeout(timer);
         signal.removeEventListener('abort', onAbort);
-        if (this.waiters.get(req.taskId) === w) this.waiters.delete(req.taskId);
-        if (!(r instanceof Error) && r.kind === 'waiting') this.pastWaits.set(req.taskId, { waiter: w, at: Date.now() });
+        this.waiting.remove(w, !(r instanceof Error) && r.kind === 'waiting', Date.now());
         if (r instanceof Error) reject(r);
         else resolve(r);
       };
@@ -277,14 +271,7 @@ export class FrameworkSession {
       const timer = setTimeout(() => finish({ kind: 'waiting', waiting: summarize(w, Date.now()) }), req.pollMs);
       const onAbort = () => finish(new Error('awaitOffer cancelled'));
       signal.addEventListener('abort', onAbort);
-      if (req.first) {
-        const rest = [...this.waiters].filter(([k]) => k !== req.taskId);
-        this.waiters.clear();
-        this.waiters.set(req.taskId, w);
-        for (const [k, v] of rest) this.waiters.set(k, v);
-      } else {
-        this.waiters.set(req.taskId, w);
-      }
+      this.waiting.add(w, req.first === true);
       this.revival.evaluate(previous === undefined);
       this.held.scheduleMatch();
     });
@@ -296,7 +283,7 @@ export class FrameworkSession {
   }
 
   waitingSummary(taskId: string): MatchReasonSummary | undefined {
-    const w = this.waiters.get(taskId);
+    const w = this.waiting.waiters.get(taskId);
     return w ? summarize(w, Date.now()) : undefined;
   }
 

@@ -12,6 +12,8 @@ import { OfferRevival, reviveDelay } from '../../../activities/session/offer-rev
 import { toUpdateSignal } from '../../../activities/session/status-router.js';
 import { masterDoesNotKnow, TaskProbes } from '../../../activities/session/task-probes.js';
 import { hostsInUse, liveTaskRefs, type KnownTask } from '../../../activities/session/known-tasks.js';
+import { WaitingJobs } from '../../../activities/session/waiting-jobs.js';
+import type { Waiter } from '../../../activities/session/offer-book.js';
 
 const who = { frameworkName: 'fw', user: 'u', roles: ['*'], failoverTimeoutSeconds: 600, partitionAware: false, principal: undefined };
 
@@ -149,4 +151,25 @@ test('live tasks are reconciled and occupy their UNIQUE groups; ended ones do ne
   ]);
   assert.deepEqual(liveTaskRefs(tasks), [{ task_id: 't1', agent_id: 'A1' }]);
   assert.deepEqual(hostsInUse(tasks, new Map()), new Map([['g', new Set(['h1'])]]));
+});
+
+function waiter(taskId: string): Waiter {
+  return { taskId, demand: { id: taskId, resources: { cpus: 0.1, mem: 32 } }, uniqueGroups: [], since: 0, resolve: () => undefined, seenOffers: new Set(), offersSeen: 0, reasons: new Map() };
+}
+
+test('waiting jobs: served in arrival order, a re-placed task first; statistics kept between polls for 10 min', () => {
+  const jobs = new WaitingJobs();
+  const a = waiter('a');
+  jobs.add(a, false);
+  jobs.add(waiter('b'), false);
+  jobs.add(waiter('c'), true);
+  assert.deepEqual([...jobs.waiters.keys()], ['c', 'a', 'b']);
+  a.offersSeen = 7;
+  jobs.remove(a, true, 1000);
+  assert.deepEqual([...jobs.waiters.keys()], ['c', 'b']);
+  assert.equal(jobs.takePrevious('a')?.offersSeen, 7);
+  assert.equal(jobs.takePrevious('a'), undefined);
+  jobs.remove(a, true, 1000);
+  jobs.forgetIdle(1000 + 10 * 60_000 + 1);
+  assert.equal(jobs.takePrevious('a'), undefined);
 });
