@@ -10,6 +10,7 @@ import { JSON_HEADERS, cluster, frameworkInfo, http, subscribe, transcript, type
 import { readdirSync } from 'node:fs';
 import { request } from 'node:http';
 import { TRANSCRIPTS_DIR } from '../../support/fixtures.js';
+import { prng } from '../../support/prng.js';
 
 let dc: DevCluster;
 let sub: Subscription;
@@ -21,18 +22,6 @@ after(async () => {
   sub?.stream.close();
   await dc?.stop();
 });
-
-/** mulberry32: a tiny seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 const oddValues: Json[] = [null, true, 0, -1, 1e308, 'x', '', [], {}, [null], { value: 1 }, 'TASK_RUNNING', '////', '\u0000'];

@@ -12,22 +12,11 @@ import {
   decodeRecordIOText,
   recordToText,
 } from '../../../mesos/recordio.js';
+import { prng } from '../../support/prng.js';
 
 const enc = new TextEncoder();
 const bytes = (s: string): Uint8Array => enc.encode(s);
 const texts = (records: Uint8Array[]): string[] => records.map(recordToText);
-
-// mulberry32: a tiny seeded PRNG so the re-chunking test is reproducible.
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function decodeAll(chunks: Uint8Array[], max?: number): string[] {
   const d = new RecordIODecoder(max === undefined ? {} : { maxRecordBytes: max });
