@@ -1,6 +1,7 @@
 // A real stack for the job tests: the shared Temporal dev server, a fresh
 // devcluster on loopback with short intervals, and a worker with its own
 // framework name and task queue (so test files never see each other's jobs).
+import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { request } from 'undici';
 import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
@@ -127,4 +128,25 @@ export async function masterTasks(stack: Pick<Stack, 'cluster'>): Promise<Master
   const body = (await res.body.json()) as { get_tasks?: { tasks?: MasterTask[]; completed_tasks?: MasterTask[]; unreachable_tasks?: MasterTask[] } };
   const t = body.get_tasks ?? {};
   return [...(t.tasks ?? []), ...(t.completed_tasks ?? []), ...(t.unreachable_tasks ?? [])];
+}
+
+/**
+ * Checks, for each job, that the master knows exactly one task per attempt
+ * the job launched, and no other task with the job's prefix: no attempt ran
+ * twice, and no task ran that the job does not know about. Returns the
+ * master's tasks of each job.
+ */
+export async function assertOneTaskPerAttempt(stack: Stack, handles: readonly WorkflowHandle[]): Promise<MasterTask[][]> {
+  const tasks = await masterTasks(stack);
+  const out: MasterTask[][] = [];
+  for (const h of handles) {
+    const progress = await stack.progress(h);
+    const mine = tasks.filter((x) => x.task_id.value.startsWith(`${h.workflowId}.`));
+    const ids = mine.map((x) => x.task_id.value);
+    assert.equal(new Set(ids).size, ids.length, `one task per attempt for ${h.workflowId}: ${ids.join(',')}`);
+    const launched = progress.attempts.filter((x) => x.agentId !== undefined).map((x) => x.taskId);
+    assert.deepEqual([...ids].sort(), [...launched].sort(), `tasks the master knows are the attempts the job launched (${h.workflowId})`);
+    out.push(mine);
+  }
+  return out;
 }

@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createMemoryLogger } from '../../../common/logger.js';
 import { HeartbeatTimeoutError } from '../../../mesos/client/index.js';
-import { masterTasks, startStack, type Stack } from './stack.js';
+import { assertOneTaskPerAttempt, startStack, type Stack } from './stack.js';
 import { progressUntil, until } from './wait.js';
 import { FRAMEWORK_ID_QUERY, sessionWorkflowId } from '../../../activities/contract.js';
 import type { JobResult } from '../../../workflows/job-workflow.js';
@@ -54,16 +54,7 @@ test('the master stops writing to the stream mid-run: heartbeat timeout, re-subs
   assert.equal(held.frameworkId, frameworkId);
   assert.equal(await session.query<string | undefined>(FRAMEWORK_ID_QUERY), frameworkId);
 
-  const tasks = await masterTasks(stack);
-  for (const h of handles) {
-    const progress = await stack.progress(h);
-    const mine = tasks.filter((x) => x.task_id.value.startsWith(`${h.workflowId}.`));
-    const ids = mine.map((x) => x.task_id.value);
-    assert.equal(new Set(ids).size, ids.length, `one task per attempt for ${h.workflowId}: ${ids.join(',')}`);
-    const launched = progress.attempts.filter((x) => x.agentId !== undefined).map((x) => x.taskId);
-    assert.deepEqual([...ids].sort(), [...launched].sort(), `tasks the master knows are the attempts the job launched (${h.workflowId})`);
-    assert.deepEqual(mine.map((x) => x.state), ['TASK_FINISHED']);
-  }
+  for (const mine of await assertOneTaskPerAttempt(stack, handles)) assert.deepEqual(mine.map((x) => x.state), ['TASK_FINISHED']);
 
   // The new subscription works: a job after the stall runs too.
   const next = await stack.start({ command: 'true' });

@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { masterTasks, startStack, type Stack } from './stack.js';
+import { assertOneTaskPerAttempt, startStack, type Stack } from './stack.js';
 import { progressUntil, until } from './wait.js';
 import { FRAMEWORK_ID_QUERY, sessionWorkflowId } from '../../../activities/contract.js';
 import type { JobResult } from '../../../workflows/job-workflow.js';
@@ -70,15 +70,7 @@ test('SIGKILL of the worker mid-run: another worker takes the session over, ever
   }
   assert.ok(results.every((r) => r.status === 'SUCCEEDED'), JSON.stringify(results));
   assert.equal(await session.query<string | undefined>(FRAMEWORK_ID_QUERY), frameworkId, 'the framework kept its id');
-  const tasks = await masterTasks(stack);
-  for (const h of handles) {
-    const progress = await stack.progress(h);
-    const mine = tasks.filter((x) => x.task_id.value.startsWith(`${h.workflowId}.`));
-    const ids = mine.map((x) => x.task_id.value);
-    assert.equal(new Set(ids).size, ids.length, `one task per attempt for ${h.workflowId}: ${ids.join(',')}`);
-    const launched = progress.attempts.filter((x) => x.agentId !== undefined).map((x) => x.taskId);
-    assert.deepEqual([...ids].sort(), [...launched].sort(), `tasks the master knows are the attempts the job launched (${h.workflowId})`);
-  }
+  await assertOneTaskPerAttempt(stack, handles);
   // Graceful shutdown: SIGTERM releases the session and exits 0.
   const code = await new Promise<number | null>((resolve) => {
     b.once('exit', (c) => resolve(c));
