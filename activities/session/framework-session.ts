@@ -10,7 +10,7 @@ import { setMaxListeners } from 'node:events';
 import { hostname as osHostname } from 'node:os';
 import type { Logger } from '../../common/logger.js';
 import { SchedulerClient, type SchedulerClientOptions } from '../../mesos/client/index.js';
-import { taskStatusSchema, type FrameworkInfo, type TaskStatus } from '../../mesos/schemas/index.js';
+import { isKnownEvent, type Event, type FrameworkInfo, type TaskStatus } from '../../mesos/schemas/index.js';
 import type { JobSpec } from '../../workflows/job-spec.js';
 import type { MatchReasonSummary } from '../../workflows/progress.js';
 import type { AwaitOfferResult, KillRequest, LaunchRequest, LaunchResult, OfferLease, ReconcileRequest, TaskUpdateSignal } from '../contract.js';
@@ -181,16 +181,21 @@ export class FrameworkSession {
     return this.gate.wait(timeoutMs);
   }
 
-  private handleEvent(event: { type: string } & Record<string, unknown>): void {
+  /** Events come typed and schema-checked from the client: nothing is parsed twice here. */
+  private handleEvent(event: Event): void {
+    if (!isKnownEvent(event)) {
+      this.log.debug('event of a type this version does not know, ignored', { type: event.type });
+      return;
+    }
     switch (event.type) {
       case 'SUBSCRIBED':
         return this.onSubscribed();
       case 'OFFERS':
-        return this.held.receive(event.offers);
+        return this.held.receive(event.offers.offers ?? []);
       case 'RESCIND':
-        return this.held.rescind(event.rescind);
+        return this.held.rescind(event.rescind.offer_id.value);
       case 'UPDATE':
-        return this.onUpdate(event.update);
+        return this.onUpdate(event.update.status);
       case 'HEARTBEAT':
         return;
       case 'ERROR':
@@ -221,13 +226,7 @@ export class FrameworkSession {
 
   // ---- status updates ----------------------------------------------------
 
-  private onUpdate(payload: unknown): void {
-    const r = taskStatusSchema.safeParse((payload as { status?: unknown } | undefined)?.status);
-    if (!r.success) {
-      this.log.warn('malformed status update ignored', { issues: r.error.issues.slice(0, 3) });
-      return;
-    }
-    const status = r.data;
+  private onUpdate(status: TaskStatus): void {
     const taskId = status.task_id.value;
     this.stats.updates++;
     const known = this.tasks.get(taskId);

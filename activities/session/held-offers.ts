@@ -5,7 +5,7 @@
 // with a refuse filter. The matching itself is the pure matchRound.
 import type { Logger } from '../../common/logger.js';
 import { MesosHttpError, type SchedulerClient } from '../../mesos/client/index.js';
-import { offerSchema, offerIdSchema, type TaskInfo } from '../../mesos/schemas/index.js';
+import type { Offer, TaskInfo } from '../../mesos/schemas/index.js';
 import type { KnownTask } from './known-tasks.js';
 import { hostsInUse } from './known-tasks.js';
 import type { OfferRevival } from './offer-revival.js';
@@ -38,30 +38,19 @@ export class HeldOffers {
 
   constructor(private readonly deps: HeldOffersDeps) {}
 
-  receive(payload: unknown): void {
-    const list = (payload as { offers?: unknown[] } | undefined)?.offers ?? [];
+  receive(offers: readonly Offer[]): void {
     const now = Date.now();
-    this.deps.stats.offers += list.length;
-    for (const raw of list) {
-      // The client already checked every offer (and declined those that
-      // failed); this re-check only narrows the type.
-      const r = offerSchema.safeParse(raw);
-      if (!r.success) {
-        this.deps.log.warn('malformed offer ignored', { issues: r.error.issues.slice(0, 3) });
-        continue;
-      }
-      const offer = r.data;
+    this.deps.stats.offers += offers.length;
+    for (const offer of offers) {
       this.offers.set(offer.id.value, { offer, available: offer.resources ?? [], leases: new Map(), receivedAt: now, flushing: false });
     }
     this.scheduleMatch();
   }
 
-  rescind(payload: unknown): void {
-    const r = offerIdSchema.safeParse((payload as { offer_id?: unknown } | undefined)?.offer_id);
-    if (!r.success) return;
-    const h = this.offers.get(r.data.value);
+  rescind(offerId: string): void {
+    const h = this.offers.get(offerId);
     if (!h) return;
-    this.offers.delete(r.data.value);
+    this.offers.delete(offerId);
     this.expireOffer(h, 'the offer was rescinded');
   }
 
