@@ -1,7 +1,9 @@
 // FrameworkInfo validation on SUBSCRIBE and UPDATE_FRAMEWORK (spec §8.1,
-// §8.15; texts from mesos-transcripts/10) and the framework's effective roles.
+// §8.15; texts from mesos-transcripts/10), the framework's effective roles,
+// and the master's record of a framework.
 import type { FrameworkInfo } from '../../mesos/schemas/index.js';
 import { validateId } from './ids.js';
+import type { FrameworkEntry } from './model.js';
 
 export function capabilitiesOf(info: FrameworkInfo): Set<string> {
   const out = new Set<string>();
@@ -11,6 +13,30 @@ export function capabilitiesOf(info: FrameworkInfo): Set<string> {
 
 export function rolesOf(info: FrameworkInfo): string[] {
   return capabilitiesOf(info).has('MULTI_ROLE') ? [...(info.roles ?? [])] : [info.role ?? '*'];
+}
+
+/** A framework the master has just learned of: not connected, no tasks, no offers. */
+export function newFrameworkEntry(
+  info: FrameworkInfo & { id: { value: string } },
+  options: { nowMs: number; suppressedRoles?: Iterable<string>; recovered?: boolean },
+): FrameworkEntry {
+  return {
+    id: info.id.value,
+    info,
+    capabilities: capabilitiesOf(info),
+    roles: rolesOf(info),
+    suppressedRoles: new Set(options.suppressedRoles ?? []),
+    stream: undefined,
+    connected: false,
+    active: false,
+    recovered: options.recovered ?? false,
+    registeredTimeMs: options.nowMs,
+    reregisteredTimeMs: options.nowMs,
+    tasks: new Map(),
+    unreachableTasks: new Map(),
+    completedTasks: [],
+    offers: new Set(),
+  };
 }
 
 /** Mesos's roles::validate. */

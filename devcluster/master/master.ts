@@ -21,7 +21,7 @@ import { Allocator, allocateOn, releaseOn } from './allocator.js';
 import { ResourceBag } from '../../mesos/resources.js';
 import { masterStatus, stateFor, updateEvent, type MasterContext, type MasterSettings } from './context.js';
 import { EventStream } from './event-stream.js';
-import { capabilitiesOf, rolesOf, validateFrameworkInfo, validateRole } from './frameworks.js';
+import { capabilitiesOf, newFrameworkEntry, rolesOf, validateFrameworkInfo, validateRole } from './frameworks.js';
 import { IdGenerator } from './ids.js';
 import type { AgentEntry, AgentRemovalMode, FrameworkEntry, OfferEntry, RemovedAgent, TaskEntry } from './model.js';
 import { explicitAnswer, handleReconcile } from './reconcile.js';
@@ -264,23 +264,7 @@ export class Master implements MasterContext {
       }
     }
     const id = requestedId !== '' ? requestedId : this.ids.frameworkId();
-    const entry: FrameworkEntry = {
-      id,
-      info: { ...info, id: { value: id } },
-      capabilities: capabilitiesOf(info),
-      roles: rolesOf(info),
-      suppressedRoles: new Set(suppressed),
-      stream: undefined,
-      connected: false,
-      active: false,
-      recovered: false,
-      registeredTimeMs: now,
-      reregisteredTimeMs: now,
-      tasks: new Map(),
-      unreachableTasks: new Map(),
-      completedTasks: [],
-      offers: new Set(),
-    };
+    const entry = newFrameworkEntry({ ...info, id: { value: id } }, { nowMs: now, suppressedRoles: suppressed });
     fw = entry;
     this.frameworks.set(id, entry);
     this.logger.info('framework subscribed', { frameworkId: id, name: info.name });
@@ -541,23 +525,7 @@ export class Master implements MasterContext {
     for (const { framework, task } of state.tasks) {
       let fw = this.frameworks.get(framework.id.value);
       if (fw === undefined) {
-        fw = {
-          id: framework.id.value,
-          info: framework,
-          capabilities: capabilitiesOf(framework),
-          roles: rolesOf(framework),
-          suppressedRoles: new Set(),
-          stream: undefined,
-          connected: false,
-          active: false,
-          recovered: true,
-          registeredTimeMs: this.now(),
-          reregisteredTimeMs: this.now(),
-          tasks: new Map(),
-          unreachableTasks: new Map(),
-          completedTasks: [],
-          offers: new Set(),
-        };
+        fw = newFrameworkEntry(framework, { nowMs: this.now(), recovered: true });
         this.frameworks.set(fw.id, fw);
       }
       const copy: TaskEntry = { ...task, statuses: [...task.statuses], released: false };

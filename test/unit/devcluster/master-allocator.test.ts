@@ -8,7 +8,8 @@ import type { Resource } from '../../../mesos/schemas/index.js';
 import { Allocator, allocateOn, releaseOn } from '../../../devcluster/master/allocator.js';
 import type { MasterContext } from '../../../devcluster/master/context.js';
 import { IdGenerator } from '../../../devcluster/master/ids.js';
-import type { AgentEntry, FrameworkEntry, OfferEntry } from '../../../devcluster/master/model.js';
+import { newFrameworkEntry } from '../../../devcluster/master/frameworks.js';
+import type { AgentEntry, OfferEntry } from '../../../devcluster/master/model.js';
 import type { DevAgent } from '../../../devcluster/agent/contract.js';
 
 const cpus = (v: number): Resource => ({ name: 'cpus', type: 'SCALAR', scalar: { value: v } });
@@ -40,23 +41,9 @@ function setup() {
     registeredTimeMs: now,
   };
   ctx.agents.set(agent.id, agent);
-  const fw: FrameworkEntry = {
-    id: 'm-0000',
-    info: { user: 'u', name: 'n', id: { value: 'm-0000' }, roles: ['*'], capabilities: [{ type: 'MULTI_ROLE' }] },
-    capabilities: new Set(['MULTI_ROLE']),
-    roles: ['*'],
-    suppressedRoles: new Set(),
-    stream: undefined,
-    connected: true,
-    active: true,
-    recovered: false,
-    registeredTimeMs: now,
-    reregisteredTimeMs: now,
-    tasks: new Map(),
-    unreachableTasks: new Map(),
-    completedTasks: [],
-    offers: new Set(),
-  };
+  const fw = newFrameworkEntry({ user: 'u', name: 'n', id: { value: 'm-0000' }, roles: ['*'], capabilities: [{ type: 'MULTI_ROLE' }] }, { nowMs: now });
+  fw.connected = true;
+  fw.active = true;
   ctx.frameworks.set(fw.id, fw);
   const allocator = new Allocator(ctx);
   const offers = () => [...ctx.offers.values()];
