@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Pool, request } from 'undici';
 import { RecordIODecoder } from '../mesos/recordio.js';
+import { quantile } from './lib/stats.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
@@ -46,10 +47,6 @@ async function startMaster(): Promise<{ url: string; stop: () => void }> {
   });
   const { masterUrl } = JSON.parse(first) as { masterUrl: string };
   return { url: masterUrl, stop: () => child.stdin.end() };
-}
-
-function quantile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN;
 }
 
 export async function run(): Promise<void> {

@@ -16,15 +16,10 @@ import { searchAttributeDefs } from '../workflows/search-attributes.js';
 import { createApi } from '../api/app.js';
 import { serveApi } from '../api/server.js';
 import { startDevServer } from '../stack/temporal-dev-server.js';
+import { quantile } from './lib/stats.js';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 40);
 const WARMUP = 3;
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i] as number;
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const fmt = (n: number) => n.toFixed(1);
@@ -133,10 +128,10 @@ export async function run(): Promise<void> {
 
     jobLatencies.sort((a, b) => a - b);
     bareLatencies.sort((a, b) => a - b);
-    const jobP50 = percentile(jobLatencies, 50);
-    const jobP95 = percentile(jobLatencies, 95);
-    const bareP50 = percentile(bareLatencies, 50);
-    const bareP95 = percentile(bareLatencies, 95);
+    const jobP50 = quantile(jobLatencies, 0.5);
+    const jobP95 = quantile(jobLatencies, 0.95);
+    const bareP50 = quantile(bareLatencies, 0.5);
+    const bareP95 = quantile(bareLatencies, 0.95);
     console.log(`jobs_measured: ${jobLatencies.length}`);
     console.log(`devcluster_allocation_interval_ms: ${allocationIntervalMs}`);
     console.log(`bare_workflow_start_to_activity_p50_ms: ${fmt(bareP50)}`);

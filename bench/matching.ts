@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { matchDemands } from '../mesos/matching.js';
 import { makeWorkload } from './lib/matching-workload.js';
 import { naiveMatch } from './lib/naive-matcher.js';
+import { median, quantile } from './lib/stats.js';
 
 const DEMANDS = 10_000;
 const OFFERS = 100;
@@ -15,18 +16,6 @@ const WARMUP = 10;
 const CYCLES = 50;
 const BASELINE_DEMANDS = 1_000;
 const BASELINE_CYCLES = 3;
-
-function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return sorted[idx] as number;
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-}
 
 function timeCycles(cycles: number, fn: () => void): number[] {
   const out: number[] = [];
