@@ -2,6 +2,7 @@
 // event to the session, and after any disconnect subscribe again (same
 // framework id) with backoff and jitter — unless another holder took the
 // framework over.
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from '../../common/logger.js';
 import { FrameworkErrorEventError, SubscribeRefusedError, type SchedulerClient } from '../../mesos/client/index.js';
 import type { Event, FrameworkInfo } from '../../mesos/schemas/index.js';
@@ -25,15 +26,6 @@ export function nextBackoff(backoffMs: number): number {
 export function withJitter(backoffMs: number, random: () => number = Math.random): number {
   return backoffMs + random() * backoffMs * 0.3;
 }
-
-export const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    });
-  });
 
 export interface SubscriptionLoopDeps {
   client: SchedulerClient;
@@ -77,7 +69,8 @@ export async function keepSubscribed(d: SubscriptionLoopDeps): Promise<void> {
       }
     }
     d.onDisconnected();
-    await sleep(withJitter(backoffMs), d.signal);
+    // An abort ends the wait early; the loop then sees the signal and stops.
+    await delay(withJitter(backoffMs), undefined, { signal: d.signal }).catch(() => undefined);
     backoffMs = nextBackoff(backoffMs);
   }
 }
