@@ -2,6 +2,7 @@
 // as the Mesos web UI does, so it works against real agents as well as the
 // devcluster. The agent's address comes from the master's operator API.
 import { request } from 'undici';
+import { resolveLocation } from '../mesos/client/index.js';
 
 export class LogReadError extends Error {
   constructor(
@@ -75,10 +76,6 @@ export interface AgentFilesClientOptions {
   timeoutMs?: number;
 }
 
-function resolveAgainst(base: string, location: string): string {
-  return new URL(location.startsWith('//') ? `${new URL(base).protocol}${location}` : location, base).toString();
-}
-
 export class AgentFilesClient {
   private readonly agents = new Map<string, AgentAddress>();
   private readonly timeoutMs: number;
@@ -112,7 +109,9 @@ export class AgentFilesClient {
           });
           if (res.statusCode === 307 && typeof res.headers.location === 'string') {
             await res.body.dump();
-            url = resolveAgainst(url, res.headers.location);
+            const next = resolveLocation(res.headers.location, url, '/api/v1');
+            if (next === undefined) throw new Error(`GET_AGENTS redirected to an unusable Location: ${res.headers.location}`);
+            url = next;
             continue;
           }
           if (res.statusCode !== 200) throw new Error(`GET_AGENTS answered ${res.statusCode}: ${(await res.body.text()).slice(0, 200)}`);

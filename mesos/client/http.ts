@@ -95,9 +95,10 @@ export async function postOnce(config: SchedulerClientConfig, url: string, opts:
 /**
  * Resolves a 307 Location against the URL that gave it. Mesos writes
  * `//host:port/api/v1/scheduler`; the docs show a bare `host:port`; a
- * `/redirect`-style answer has no path. All three land on the scheduler path.
+ * `/redirect`-style answer has no path. All three land on `defaultPath`
+ * (the scheduler endpoint unless told otherwise) when the Location has none.
  */
-export function resolveLocation(location: string, current: string): string | undefined {
+export function resolveLocation(location: string, current: string, defaultPath = SCHEDULER_PATH): string | undefined {
   const trimmed = location.trim();
   if (trimmed === '') return undefined;
   const absolute = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) || trimmed.startsWith('/') ? trimmed : `//${trimmed}`;
@@ -108,7 +109,7 @@ export function resolveLocation(location: string, current: string): string | und
     return undefined;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
-  if (url.pathname === '/' || url.pathname === '') url.pathname = SCHEDULER_PATH;
+  if (url.pathname === '/' || url.pathname === '') url.pathname = defaultPath;
   return url.toString();
 }
 

@@ -300,6 +300,7 @@ test('307 from a non-leading master with a protocol-relative Location: SUBSCRIBE
 test('Location forms resolve to the scheduler endpoint with the current scheme', () => {
   assert.equal(resolveLocation('//m2.example:5050/api/v1/scheduler', 'https://m1:5050/api/v1/scheduler'), 'https://m2.example:5050/api/v1/scheduler');
   assert.equal(resolveLocation('//127.0.0.1:25050', 'http://m1:5050/api/v1/scheduler'), 'http://127.0.0.1:25050/api/v1/scheduler');
+  assert.equal(resolveLocation('//127.0.0.1:25050', 'http://m1:5050/api/v1', '/api/v1'), 'http://127.0.0.1:25050/api/v1', 'a pathless Location lands on the given endpoint');
   assert.equal(resolveLocation('masterhost2:5050', 'http://m1:5050/api/v1/scheduler'), 'http://masterhost2:5050/api/v1/scheduler');
   assert.equal(resolveLocation('http://m3:5050/api/v1/scheduler', 'https://m1:5050/api/v1/scheduler'), 'http://m3:5050/api/v1/scheduler');
   assert.equal(resolveLocation('', 'http://m1:5050/'), undefined);
