@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DevCluster } from '../../../devcluster/index.js';
 import { EventStreamReader, call, cluster, frameworkInfo, http, subscribe, transcript, type HttpResult, type TranscriptExchange } from './master-support.js';
+import { until } from '../../support/wait.js';
 
 const errors = transcript('10-errors.json').exchanges;
 
@@ -107,7 +108,7 @@ describe('devcluster master: scheduler endpoint errors', () => {
 
     // Disconnected (failover_timeout 60): 403 with or without the old stream id.
     s.stream.close();
-    await waitFor(async () => (await call(dc.masterUrl, { type: 'REVIVE', framework_id: fid }, s.streamId)).status === 403);
+    await until(async () => (await call(dc.masterUrl, { type: 'REVIVE', framework_id: fid }, s.streamId)).status === 403, 'calls to be refused with 403', 10_000, 20);
     assertErrorAnswer(await call(dc.masterUrl, { type: 'REVIVE', framework_id: fid }, s.streamId), recorded(37));
     assertErrorAnswer(await call(dc.masterUrl, { type: 'REVIVE', framework_id: fid }), recorded(38));
 
@@ -160,11 +161,3 @@ describe('devcluster master: scheduler endpoint errors', () => {
     assert.equal(health.status, 200);
   });
 });
-
-async function waitFor(cond: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -1,9 +1,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowFailedError } from '@temporalio/client';
 import { startStack, jobFailure, type Stack } from './stack.js';
+import { progressUntil } from '../../support/wait.js';
 import type { JobFailureDetails } from '../../../workflows/job-workflow.js';
-import type { JobProgress } from '../../../workflows/progress.js';
 import { jobProgressLive } from '../../../worker/job-client.js';
 
 let stack: Stack;
@@ -13,16 +13,6 @@ before(async () => {
 after(async () => {
   await stack?.stop();
 });
-
-async function waitFor(h: WorkflowHandle, pred: (p: JobProgress) => boolean, what: string, timeoutMs = 60_000): Promise<JobProgress> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const p = await stack.progress(h);
-    if (pred(p)) return p;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(p)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 test('50 jobs submitted together all succeed, several launched per ACCEPT', async () => {
   const handles = await Promise.all(Array.from({ length: 50 }, () => stack.start({ command: 'true', resources: { cpus: 0.1, mem: 16 } })));
@@ -36,7 +26,7 @@ test('50 jobs submitted together all succeed, several launched per ACCEPT', asyn
 
 test('cancelling a running job kills its task and the job ends cancelled after TASK_KILLED', async () => {
   const h = await stack.start({ command: 'sleep 60', killGracePeriodSeconds: 1 });
-  await waitFor(h, (p) => p.phase === 'running', 'the task to run');
+  await progressUntil(h, (p) => p.phase === 'running', 'the task to run');
   await h.cancel();
   await assert.rejects(h.result(), (err: unknown) => err instanceof WorkflowFailedError && (err.cause?.name ?? '') === 'CancelledFailure');
   const p = await stack.progress(h);
@@ -64,12 +54,12 @@ test('a job that fits no offer says why while it waits, and can be cancelled whi
   assert.ok(held);
   const revivesBefore = held.stats.revives;
   const h = await stack.start({ command: 'true', resources: { cpus: 64 } });
-  const p = await waitFor(h, (x) => (x.waiting?.offersSeen ?? 0) > 0, 'a waiting summary');
+  const p = await progressUntil(h, (x) => (x.waiting?.offersSeen ?? 0) > 0, 'a waiting summary');
   assert.equal(p.phase, 'waiting-for-offer');
   assert.match(p.waiting?.reasons[0]?.reason ?? '', /cpus/);
   // The summary keeps counting across polls (offers come back after the decline filter).
   const seen = p.waiting?.offersSeen ?? 0;
-  await waitFor(h, (x) => (x.waiting?.offersSeen ?? 0) > seen, 'the summary to grow across polls');
+  await progressUntil(h, (x) => (x.waiting?.offersSeen ?? 0) > seen, 'the summary to grow across polls');
   // The live summary (from the pending poll's heartbeat) is at least as recent.
   const live = await jobProgressLive(h);
   assert.ok((live.waiting?.offersSeen ?? 0) >= seen);

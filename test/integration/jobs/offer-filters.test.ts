@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, type Stack } from './stack.js';
-import { until } from './wait.js';
+import { until } from '../../support/wait.js';
 import type { JobResult } from '../../../workflows/job-workflow.js';
 
 let stack: Stack;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { request } from 'undici';
 import { createMemoryLogger } from '../../../common/logger.js';
 import { startStack, type Stack } from './stack.js';
-import { progressUntil, until } from './wait.js';
+import { progressUntil, until } from '../../support/wait.js';
 
 const logger = createMemoryLogger();
 let stack: Stack;

@@ -11,7 +11,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { masterTasks, startStack, type MasterTask, type Stack } from './stack.js';
-import { until } from './wait.js';
+import { until } from '../../support/wait.js';
 import type { FrameworkSession } from '../../../activities/session/framework-session.js';
 import type { JobResult } from '../../../workflows/job-workflow.js';
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createMemoryLogger } from '../../../common/logger.js';
 import { HeartbeatTimeoutError } from '../../../mesos/client/index.js';
 import { assertOneTaskPerAttempt, startStack, type Stack } from './stack.js';
-import { progressUntil, until } from './wait.js';
+import { progressUntil, until } from '../../support/wait.js';
 import { FRAMEWORK_ID_QUERY, sessionWorkflowId } from '../../../activities/contract.js';
 import type { JobResult } from '../../../workflows/job-workflow.js';
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { request } from 'undici';
 import { startWorker, type RunningWorker } from '../../../worker/start-worker.js';
 import { startStack, type Stack } from './stack.js';
-import { until } from './wait.js';
+import { until } from '../../support/wait.js';
 import type { JobResult } from '../../../workflows/job-workflow.js';
 
 let stack: Stack;

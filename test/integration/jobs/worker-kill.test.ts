@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { assertOneTaskPerAttempt, startStack, type Stack } from './stack.js';
-import { progressUntil, until } from './wait.js';
+import { progressUntil, until } from '../../support/wait.js';
 import { FRAMEWORK_ID_QUERY, sessionWorkflowId } from '../../../activities/contract.js';
 import type { JobResult } from '../../../workflows/job-workflow.js';
 

@@ -8,6 +8,7 @@ import { startDevCluster, type DevCluster } from '../../../devcluster/index.js';
 import { FrameworkSession, type FrameworkSessionOptions } from '../../../activities/session/framework-session.js';
 import type { TaskUpdateSignal } from '../../../activities/contract.js';
 import { jobSpec } from '../../../workflows/job-spec.js';
+import { until } from '../../support/wait.js';
 
 let cluster: DevCluster;
 const sessions: FrameworkSession[] = [];
@@ -56,14 +57,6 @@ function open(updates: TaskUpdateSignal[], overrides: Partial<FrameworkSessionOp
 const spec = jobSpec({ command: 'sleep 1', resources: { cpus: 0.1, mem: 16 } });
 const never = new AbortController().signal;
 
-async function until(pred: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!pred()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 test('a launch that comes after its offer was accepted without it is placed again, not lost', async () => {
   const updates: TaskUpdateSignal[] = [];
   const { session } = open(updates);
@@ -78,7 +71,7 @@ test('a launch that comes after its offer was accepted without it is placed agai
   // b comes back only after the batch window sent the ACCEPT without it.
   const rb = await session.launch({ jobId: 'job-b', attempt: 1, taskId: 'job-b.1', spec, lease: b.lease });
   assert.equal(rb.kind, 'launched');
-  await until(() => ['job-a.1', 'job-b.1'].every((t) => updates.some((u) => u.taskId === t && u.state === 'TASK_FINISHED')), 'both tasks to finish');
+  await until(() => ['job-a.1', 'job-b.1'].every((t) => updates.some((u) => u.taskId === t && u.state === 'TASK_FINISHED')), 'both tasks to finish', 30_000, 50);
   // The same launch retried returns the first answer.
   assert.deepEqual(await session.launch({ jobId: 'job-a', attempt: 1, taskId: 'job-a.1', spec, lease: a.lease }), ra);
   await session.close();
@@ -111,9 +104,9 @@ test('a rescinded offer: the launch of its lease is placed on another offer', as
   const e = await session.awaitOffer({ jobId: 'job-e', taskId: 'job-e.1', spec, pollMs: 20_000 }, never);
   assert.ok(e.kind === 'leased');
   assert.equal(cluster.faults.rescindOffer(e.lease.offerId), true);
-  await until(() => !session.holdsOffer(e.lease.offerId), 'the RESCIND to arrive');
+  await until(() => !session.holdsOffer(e.lease.offerId), 'the RESCIND to arrive', 30_000, 50);
   const r = await session.launch({ jobId: 'job-e', attempt: 1, taskId: 'job-e.1', spec, lease: e.lease });
   assert.equal(r.kind, 'launched');
-  await until(() => updates.some((u) => u.taskId === 'job-e.1' && u.state === 'TASK_FINISHED'), 'the task to finish');
+  await until(() => updates.some((u) => u.taskId === 'job-e.1' && u.state === 'TASK_FINISHED'), 'the task to finish', 30_000, 50);
   await session.close();
 });
