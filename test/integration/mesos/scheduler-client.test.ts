@@ -280,25 +280,36 @@ test('missed heartbeats end the subscription with HeartbeatTimeoutError', async 
   await stream.closed;
 });
 
-test('307 from a non-leading master with a protocol-relative Location: SUBSCRIBE and calls go to the leader', async () => {
-  const leader = await startMaster();
-  const follower = await startMaster();
-  follower.mode = { kind: 'redirect', location: `//127.0.0.1:${leader.port}/api/v1/scheduler` };
-  const client = newClient({ masters: [follower.url] });
-  const it = client.subscribe(frameworkInfo)[Symbol.asyncIterator]();
-  assert.equal((await nextEvent(it)).type, 'SUBSCRIBED');
-  assert.equal(client.leaderUrl, leader.url);
-  await client.revive();
-  assert.deepEqual(follower.requests.map((r) => r.callType), ['SUBSCRIBE']);
-  assert.deepEqual(leader.requests.map((r) => r.callType), ['SUBSCRIBE', 'REVIVE']);
-  // The redirected SUBSCRIBE kept its method and body.
-  assert.equal(leader.requests[0]?.method, 'POST');
-  assert.equal(leader.requests[0]?.bodyText, follower.requests[0]?.bodyText);
-  await it.return?.();
-});
+for (const form of [
+  { name: "a real Mesos follower's /master/api/v1/scheduler (mesos-transcripts/14)", path: '/master/api/v1/scheduler' },
+  { name: 'the original /api/v1/scheduler path', path: '/api/v1/scheduler' },
+]) {
+  test(`307 from a non-leading master naming ${form.name}: SUBSCRIBE and calls go to the leader there`, async () => {
+    const leader = await startMaster();
+    const follower = await startMaster();
+    follower.mode = { kind: 'redirect', location: `//127.0.0.1:${leader.port}${form.path}` };
+    const client = newClient({ masters: [follower.url] });
+    const it = client.subscribe(frameworkInfo)[Symbol.asyncIterator]();
+    assert.equal((await nextEvent(it)).type, 'SUBSCRIBED');
+    assert.equal(client.leaderUrl, leader.url);
+    await client.revive();
+    assert.deepEqual(follower.requests.map((r) => r.callType), ['SUBSCRIBE']);
+    assert.deepEqual(leader.requests.map((r) => r.callType), ['SUBSCRIBE', 'REVIVE']);
+    // The redirected SUBSCRIBE kept its method and body and went to the path the Location named.
+    assert.equal(leader.requests[0]?.method, 'POST');
+    assert.equal(leader.requests[0]?.path, form.path);
+    assert.equal(leader.requests[0]?.bodyText, follower.requests[0]?.bodyText);
+    await it.return?.();
+  });
+}
 
 test('Location forms resolve to the scheduler endpoint with the current scheme', () => {
   assert.equal(resolveLocation('//m2.example:5050/api/v1/scheduler', 'https://m1:5050/api/v1/scheduler'), 'https://m2.example:5050/api/v1/scheduler');
+  assert.equal(
+    resolveLocation('//127.0.0.1:25060/master/api/v1/scheduler?conformance=1', 'http://127.0.0.1:25061/api/v1/scheduler?conformance=1'),
+    'http://127.0.0.1:25060/master/api/v1/scheduler?conformance=1',
+    'the recorded form keeps its path and query',
+  );
   assert.equal(resolveLocation('//127.0.0.1:25050', 'http://m1:5050/api/v1/scheduler'), 'http://127.0.0.1:25050/api/v1/scheduler');
   assert.equal(resolveLocation('//127.0.0.1:25050', 'http://m1:5050/api/v1', '/api/v1'), 'http://127.0.0.1:25050/api/v1', 'a pathless Location lands on the given endpoint');
   assert.equal(resolveLocation('masterhost2:5050', 'http://m1:5050/api/v1/scheduler'), 'http://masterhost2:5050/api/v1/scheduler');
@@ -598,7 +609,7 @@ test('TLS with a custom CA; an untrusted certificate fails the connection', asyn
   const cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
   const leader = await startMaster({ tls: { key, cert } });
   const follower = await startMaster({ tls: { key, cert } });
-  follower.mode = { kind: 'redirect', location: `//127.0.0.1:${leader.port}/api/v1/scheduler` };
+  follower.mode = { kind: 'redirect', location: `//127.0.0.1:${leader.port}/master/api/v1/scheduler` };
 
   const client = newClient({ masters: [follower.url], tls: { ca: cert } });
   const it = client.subscribe(frameworkInfo)[Symbol.asyncIterator]();
