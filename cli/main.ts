@@ -27,7 +27,8 @@ export function buildProgram(): Command {
     .option('--attributes <spec>', 'agent attributes, Mesos syntax (e.g. "rack:r1;zone:a")')
     .option('--work-dir <dir>', 'directory for the agents\' sandboxes (default: a temporary directory)')
     .option('--followers <n>', 'extra non-leading masters that redirect to the leader', integer('--followers', 0), 0)
-    .action(async (opts: { host: string; port: number; agents: number; resources?: string; attributes?: string; workDir?: string; followers: number }) => {
+    .option('--zk <url>', 'register the masters in ZooKeeper as Mesos does (zk://host:2181/mesos); give mesoflow the same MESOS_MASTER')
+    .action(async (opts: { host: string; port: number; agents: number; resources?: string; attributes?: string; workDir?: string; followers: number; zk?: string }) => {
       const logger = createLogger().child({ component: 'mesoflow-devcluster' });
       const cluster = await startDevCluster({
         host: opts.host,
@@ -38,10 +39,12 @@ export function buildProgram(): Command {
         ...(opts.resources !== undefined ? { resources: opts.resources } : {}),
         ...(opts.attributes !== undefined ? { attributes: opts.attributes } : {}),
         ...(opts.workDir !== undefined ? { workDir: opts.workDir } : {}),
+        ...(opts.zk !== undefined ? { zk: opts.zk } : {}),
       });
       process.stdout.write(`Mesos master (devcluster) at ${cluster.masterUrl}\n`);
       cluster.masterUrls.slice(1).forEach((u) => process.stdout.write(`non-leading master at ${u}\n`));
       for (const a of cluster.agents) process.stdout.write(`agent ${a.info.id} at ${a.info.url}\n`);
+      if (opts.zk !== undefined) process.stdout.write(`masters registered in ZooKeeper at ${opts.zk.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:***@")}\n`);
       let stopping = false;
       const stop = (signal: string) => {
         if (stopping) return;

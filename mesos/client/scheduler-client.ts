@@ -108,6 +108,11 @@ export class SchedulerClient {
     this.active.close();
   }
 
+  /** The detector following the leader of a zk:// master (undefined with master URLs). */
+  get leaderDetector(): LeaderDetector | undefined {
+    return this.detector;
+  }
+
   /** How the leader is found when masters is zk:// (undefined with master URLs). */
   leaderStatus(): LeaderStatus | undefined {
     return this.detector?.status();

@@ -91,6 +91,11 @@ export class ZkLeaderDetector implements LeaderDetector {
     });
   }
 
+  /** ZooKeeper session id and password of the current session, so a test can expire it. */
+  sessionCredentials(): { sessionId: Buffer; sessionPassword: Buffer } | undefined {
+    return this.session?.credentials();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.connectTimer);
