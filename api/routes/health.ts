@@ -1,5 +1,6 @@
-// /healthz (the process answers), /readyz (Temporal reachable and the
-// framework session held by a live worker), /metrics (Prometheus).
+// /healthz (the process answers), /readyz (Temporal reachable, the
+// framework session held by a live worker and, with MESOS_MASTER=zk://,
+// a leader known from ZooKeeper), /metrics (Prometheus).
 import type { Hono } from 'hono';
 import { FRAMEWORK_ID_QUERY, sessionWorkflowId } from '../../activities/contract.js';
 import { jobStatusKey } from '../../workflows/search-attribute-keys.js';
