@@ -101,3 +101,8 @@ export function parseMesosMaster(text: string): MesosMasterSpec {
 export function zkConnectString(spec: ZkMasterSpec): string {
   return spec.servers.map((s) => `${s.host.includes(':') ? `[${s.host}]` : s.host}:${s.port}`).join(',');
 }
+
+/** The masters for a log line or a message: URLs as they are, a zk:// address with its password masked. */
+export function describeMesosMasters(masters: readonly string[]): string {
+  return masters.map(maskPassword).join(',');
+}

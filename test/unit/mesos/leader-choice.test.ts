@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chooseLeader, ipFromPacked, leaderAddress, LeaderDataError, parseMember } from '../../../mesos/leader/leader-choice.js';
-import { MesosMasterSpecError, parseMesosMaster, zkConnectString } from '../../../mesos/master-address.js';
+import { describeMesosMasters, MesosMasterSpecError, parseMesosMaster, zkConnectString } from '../../../mesos/master-address.js';
 import { readTranscript } from '../../support/fixtures.js';
 
 interface Transcript14 {
@@ -86,4 +86,9 @@ test('parseMesosMaster: URLs, or one zk:// address with servers, path and creden
   }
   // A password never shows in the error.
   assert.throws(() => parseMesosMaster('zk://u:hunter2@zk1/mesos'), (e: unknown) => e instanceof Error && !e.message.includes('hunter2'));
+});
+
+test('describeMesosMasters masks a zk:// password for logs', () => {
+  assert.equal(describeMesosMasters(['zk://u:hunter2@zk1:2181/mesos']), 'zk://u:***@zk1:2181/mesos');
+  assert.equal(describeMesosMasters(['http://m1:5050', 'http://m2:5050']), 'http://m1:5050,http://m2:5050');
 });
