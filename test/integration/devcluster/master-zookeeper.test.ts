@@ -1,7 +1,8 @@
 // The devcluster's masters in a real ZooKeeper (`--zk`), against what two
 // real Mesos 1.12 masters wrote (mesos-transcripts/14), and mesoflow's
 // leader detector following them: leadership moves, nobody leads, the
-// registration's session expires, ZooKeeper unreachable, a path with no master.
+// registration's session expires, ZooKeeper unreachable, a path with no master;
+// and `mesoflow devcluster --zk`.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startDevCluster, type DevCluster } from '../../../devcluster/index.js';
@@ -13,6 +14,7 @@ import { ZkSession } from '../../../mesos/leader/zk-session.js';
 import { parseMesosMaster, type ZkMasterSpec } from '../../../mesos/master-address.js';
 import { freePort, type ZooKeeperServer } from '../../../stack/zookeeper.js';
 import { readTranscript } from '../../support/fixtures.js';
+import { spawnUntil } from '../../support/processes.js';
 import { until } from '../../support/wait.js';
 import { expireSession, useZooKeeper } from '../../support/zookeeper.js';
 
@@ -132,4 +134,25 @@ test('ZooKeeper unreachable and a path without masters are clear problems, never
   closers.push(() => dc.stop());
   await until(() => d.status().leader === dc.masterUrl, 'the detector to see the new master', 20_000);
   assert.equal(d.status().problem, undefined);
+});
+
+test('`mesoflow devcluster --zk`: the masters register while it runs and their entries go when it stops', async (t) => {
+  const cmd = await spawnUntil(
+    ['cli/bin.js', 'devcluster', '--port', '0', '--agents', '0', '--followers', '1', '--zk', `zk://${zk.connectString}/cli/mesos`],
+    {},
+    /masters registered in ZooKeeper at (\S+)/,
+    { timeoutMs: 60_000 },
+  );
+  t.after(() => {
+    if (cmd.child.exitCode === null) cmd.child.kill('SIGKILL');
+  });
+  const leaderUrl = /Mesos master \(devcluster\) at (http:\/\/\S+)/.exec(cmd.output())?.[1];
+  assert.ok(leaderUrl, cmd.output());
+  const registered = await entries('/cli/mesos');
+  assert.equal(registered.length, 2);
+  assert.equal(`http://127.0.0.1:${JSON.parse((registered[0] as { text: string }).text).port}`, leaderUrl);
+  cmd.child.kill('SIGTERM');
+  assert.equal(await cmd.exited, 0);
+  // Closing the session removes the ephemeral entries at once (no wait for a session timeout).
+  assert.deepEqual(await reader.getChildren('/cli/mesos'), []);
 });
