@@ -94,8 +94,6 @@ export interface DevCluster {
   readonly faults: DevClusterFaults;
   /** The leading master's state (for tests that look inside); undefined without a leader. */
   readonly master: Master | undefined;
-  /** The masters' ZooKeeper registration (with `zk`), e.g. for a test to expire its session. */
-  readonly zkRegistration: ZkRegistration | undefined;
   /** Stops every server, every agent and every task process. */
   stop(): Promise<void>;
 }
@@ -131,7 +129,7 @@ class DevClusterImpl implements DevCluster, DevClusterFaults {
   private agentCount = 0;
   private pendingRecovery: RecoveredState | undefined;
   private stopped = false;
-  zkRegistration: ZkRegistration | undefined;
+  private zkRegistration: ZkRegistration | undefined;
   readonly logger: Logger;
   readonly host: string;
   readonly hostname: string;

@@ -104,11 +104,6 @@ export class ZkRegistration {
     });
   }
 
-  /** ZooKeeper session id and password, so a test can expire the session. */
-  sessionCredentials(): { sessionId: Buffer; sessionPassword: Buffer } | undefined {
-    return this.session?.credentials();
-  }
-
   /** Makes ZooKeeper match the devcluster's leadership; calls are serialized. */
   sync(): Promise<void> {
     const run = this.chain.then(() => this.syncNow());

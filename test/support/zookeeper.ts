@@ -1,12 +1,12 @@
 // A real ZooKeeper server per test file (stack/zookeeper.ts finds or
-// installs it), with its data in a private directory under .mesoflow/, and
-// two ways to expire a client's session on purpose: another client takes the
-// session over with its id and password and closes it, or a partitioning
-// proxy keeps the client away from the server past its session timeout.
+// installs it), with its data in a private directory under .mesoflow/, and a
+// partitioning TCP proxy: the way to expire a client's session for real is to
+// keep it away from the server past its session timeout. (Taking the session
+// over with its id and password and closing it races with the owner's
+// reconnection, and proved flaky.)
 import { randomUUID } from 'node:crypto';
 import { connect as netConnect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
-import zookeeper from 'node-zookeeper-client';
 import { projectRoot } from '../../stack/temporal-cli.js';
 import { startZooKeeper, type ZooKeeperServer } from '../../stack/zookeeper.js';
 
@@ -14,20 +14,6 @@ export async function useZooKeeper(options: { tickTimeMs?: number } = {}): Promi
   const dataDir = join(projectRoot(), '.mesoflow', 'test-zookeeper', randomUUID().slice(0, 8));
   // tickTime 500 ms: sessions may last 1 to 10 s (the server clamps them to 2-20 ticks), so expiry is quick to see.
   return startZooKeeper({ dataDir, tickTimeMs: options.tickTimeMs ?? 500, log: (m) => console.error(m) });
-}
-
-/** Ends the ZooKeeper session with these credentials; its owner sees it expire when it next talks to the server. */
-export async function expireSession(connectString: string, credentials: { sessionId: Buffer; sessionPassword: Buffer }): Promise<void> {
-  const thief = zookeeper.createClient(connectString, { sessionTimeout: 10_000, ...credentials } as Parameters<typeof zookeeper.createClient>[1]);
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('could not take the ZooKeeper session over within 10 s')), 10_000);
-    thief.once('connected', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    thief.connect();
-  });
-  thief.close();
 }
 
 export interface TcpProxy {

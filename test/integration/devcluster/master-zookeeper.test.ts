@@ -5,10 +5,13 @@
 // and `mesoflow devcluster --zk`.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { keepSubscribed } from '../../../activities/session/subscription-loop.js';
+import { createMemoryLogger } from '../../../common/logger.js';
 import { startDevCluster, type DevCluster } from '../../../devcluster/index.js';
+import { SchedulerClient } from '../../../mesos/client/index.js';
 import { masterInfoJson } from '../../../devcluster/master/zk-registration.js';
 import { LeaderUnknownError } from '../../../mesos/leader/detector.js';
-import { chooseLeader, parseMember } from '../../../mesos/leader/leader-choice.js';
+import { parseMember } from '../../../mesos/leader/leader-choice.js';
 import { ZkLeaderDetector } from '../../../mesos/leader/zk-detector.js';
 import { ZkSession } from '../../../mesos/leader/zk-session.js';
 import { parseMesosMaster, type ZkMasterSpec } from '../../../mesos/master-address.js';
@@ -16,7 +19,7 @@ import { freePort, type ZooKeeperServer } from '../../../stack/zookeeper.js';
 import { readTranscript } from '../../support/fixtures.js';
 import { spawnUntil } from '../../support/processes.js';
 import { until } from '../../support/wait.js';
-import { expireSession, useZooKeeper } from '../../support/zookeeper.js';
+import { startTcpProxy, useZooKeeper } from '../../support/zookeeper.js';
 
 interface Transcript14 {
   zookeeper: { data: Record<string, Record<string, unknown>> };
@@ -62,7 +65,10 @@ after(async () => {
 });
 
 test('masters register as Mesos 1.12 masters do; the detector follows every leadership change', async () => {
-  const dc: DevCluster = await startDevCluster({ agents: 0, followers: 1, zk: `zk://${zk.connectString}/mesos`, zkSessionTimeoutMs: 4000 });
+  // The masters reach ZooKeeper through a proxy the test can partition.
+  const proxy = await startTcpProxy(zk.port);
+  closers.push(() => proxy.close());
+  const dc: DevCluster = await startDevCluster({ agents: 0, followers: 1, zk: `zk://127.0.0.1:${proxy.port}/mesos`, zkSessionTimeoutMs: 4000 });
   closers.push(() => dc.stop());
   const [url0, url1] = dc.masterUrls as [string, string];
   const recorded = readTranscript<Transcript14>('14-zookeeper-leader.json').zookeeper.data;
@@ -110,14 +116,18 @@ test('masters register as Mesos 1.12 masters do; the detector follows every lead
   await until(() => d.status().leader === url0, 'master 0 leading again', 20_000);
   assert.deepEqual(changes, [url1, undefined, url0]);
 
-  // The registration's session expires (as when a master loses ZooKeeper): its entries go, and come back with the same leader.
+  // The registration's session expires (the masters cut off from ZooKeeper past the session timeout): its entries go, and come back
+  // with the same leader once ZooKeeper is reachable again.
   const before = (await entries('/mesos')).map((e) => e.name);
-  await expireSession(zk.connectString, dc.zkRegistration?.sessionCredentials() as { sessionId: Buffer; sessionPassword: Buffer });
+  proxy.partition();
+  await until(async () => ((await entries('/mesos')).length === 0 ? true : undefined), 'ZooKeeper to expire the registration session', 30_000);
+  await until(() => d.status().leader === undefined, 'the detector to see no master', 20_000);
+  proxy.heal();
   await until(async () => {
     const now = await entries('/mesos');
     return now.length === 2 && now.every((e) => !before.includes(e.name)) ? now : undefined;
   }, 'the masters registered again under a new session', 30_000);
-  assert.equal(chooseLeader((await entries('/mesos')).map((e) => e.name))?.name, (await entries('/mesos'))[0]?.name);
+  assert.equal(JSON.parse((await entries('/mesos'))[0]?.text ?? '{}').id, dc.masterId);
   await until(() => d.status().leader === url0 && d.status().problem === undefined, 'master 0 still leading', 20_000);
 });
 
@@ -155,4 +165,34 @@ test('`mesoflow devcluster --zk`: the masters register while it runs and their e
   assert.equal(await cmd.exited, 0);
   // Closing the session removes the ephemeral entries at once (no wait for a session timeout).
   assert.deepEqual(await reader.getChildren('/cli/mesos'), []);
+});
+
+test('a session given an unreachable ZooKeeper retries with backoff and says why, logging the detector error once (no crash loop)', async () => {
+  const logger = createMemoryLogger();
+  const client = new SchedulerClient({ masters: [`zk://127.0.0.1:${await freePort()}/mesos`], leaderWaitMs: 300, logger });
+  const abort = new AbortController();
+  const loop = keepSubscribed({
+    client,
+    signal: abort.signal,
+    log: logger,
+    frameworkInfo: () => ({ user: 'root', name: 'zk-unreachable', roles: ['*'], capabilities: [{ type: 'MULTI_ROLE' }] }),
+    frameworkId: () => undefined,
+    forgetFrameworkId: () => undefined,
+    onEvent: () => assert.fail('no event without a master'),
+    onDisconnected: () => undefined,
+  });
+  const retries = () => logger.records.filter((r) => r.msg === 'subscription failed; re-subscribing');
+  // The detector reports ZooKeeper unreachable after its connect timeout (5 s); attempts before that say it is connecting.
+  await until(() => retries().length >= 3 && /ECONNREFUSED/.test((retries().at(-1)?.err as Error | undefined)?.message ?? ''), 'failed SUBSCRIBE attempts naming ECONNREFUSED', 30_000);
+  abort.abort();
+  await loop;
+  await client.close();
+  for (const r of retries()) {
+    assert.ok((r.err as Error) instanceof LeaderUnknownError, String(r.err));
+    assert.match((r.err as Error).message, /no leading Mesos master known from zk:\/\/127\.0\.0\.1:\d+\/mesos: (connecting to ZooKeeper|ZooKeeper unreachable: 127\.0\.0\.1:\d+ ECONNREFUSED)/);
+  }
+  assert.match((retries().at(-1)?.err as Error).message, /ECONNREFUSED/);
+  const detectorErrors = logger.records.filter((r) => r.level === 'error' && r.msg === 'cannot tell the leading Mesos master');
+  assert.equal(detectorErrors.length, 1, JSON.stringify(detectorErrors));
+  assert.match(String(detectorErrors[0]?.problem), /ZooKeeper unreachable/);
 });
