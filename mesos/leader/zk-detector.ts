@@ -110,7 +110,9 @@ export class ZkLeaderDetector implements LeaderDetector {
     const before = this.current;
     this.current = { leader, problem, source: this.source };
     if (problem !== before.problem) {
-      if (problem !== undefined) this.log.error('cannot tell the leading Mesos master', { problem, lastLeader: before.leader });
+      // Without a leader the session cannot subscribe: an error. With one still known (ZooKeeper briefly away) a warning.
+      if (problem !== undefined && leader === undefined) this.log.error('cannot tell the leading Mesos master', { problem, lastLeader: before.leader });
+      else if (problem !== undefined) this.log.warn('ZooKeeper trouble; keeping the last known leading master', { problem, leader });
       else if (before.problem !== undefined) this.log.info('leading Mesos master known again', { leader, was: before.problem });
     }
     if (leader !== before.leader) {

@@ -47,7 +47,6 @@ function codeOf(err: unknown): number | undefined {
 export class ZkSession extends EventEmitter<{ connected: []; disconnected: []; expired: [] }> {
   private readonly client: Client;
   private closed = false;
-  private everConnected = false;
 
   constructor(readonly options: ZkSessionOptions) {
     super();
@@ -60,7 +59,6 @@ export class ZkSession extends EventEmitter<{ connected: []; disconnected: []; e
       if (this.closed) return;
       if (state === zookeeper.State.SYNC_CONNECTED) {
         if (options.auth) this.client.addAuthInfo('digest', Buffer.from(`${options.auth.user}:${options.auth.password}`));
-        this.everConnected = true;
         this.emit('connected');
       } else if (state === zookeeper.State.DISCONNECTED) this.emit('disconnected');
       else if (state === zookeeper.State.EXPIRED) this.emit('expired');
@@ -74,10 +72,6 @@ export class ZkSession extends EventEmitter<{ connected: []; disconnected: []; e
   get connected(): boolean {
     const s = this.client.getState();
     return s === zookeeper.State.SYNC_CONNECTED || s === zookeeper.State.CONNECTED_READ_ONLY;
-  }
-
-  get hasConnected(): boolean {
-    return this.everConnected;
   }
 
   /** Session id as hex (what ZooKeeper logs and `ephemeralOwner` shows). */
