@@ -24,6 +24,15 @@ export interface HoldSessionDeps {
   onFrameworkId?: (frameworkName: string, frameworkId: string) => void;
 }
 
+/** The scheduler client's TLS options: the CA to trust and the client certificate, when configured. */
+export function schedulerTls(config: WorkerConfig): { ca?: string; cert?: string; key?: string } | undefined {
+  if (config.tlsCa === undefined && config.tlsCert === undefined) return undefined;
+  return {
+    ...(config.tlsCa !== undefined ? { ca: config.tlsCa } : {}),
+    ...(config.tlsCert !== undefined && config.tlsKey !== undefined ? { cert: config.tlsCert, key: config.tlsKey } : {}),
+  };
+}
+
 interface HoldDetails {
   frameworkId?: string;
 }
@@ -43,7 +52,7 @@ export function createHoldSession(deps: HoldSessionDeps): SessionHostActivities 
         client: {
           masters: config.masters,
           ...(config.principal !== undefined ? { principal: config.principal, secret: config.secret ?? '' } : {}),
-          ...(config.tlsCa !== undefined ? { tls: { ca: config.tlsCa } } : {}),
+          ...(schedulerTls(config) !== undefined ? { tls: schedulerTls(config) } : {}),
           requestTimeoutMs: config.requestTimeoutMs,
           heartbeatMissLimit: config.heartbeatMissLimit,
         },
