@@ -26,7 +26,7 @@ export function projectRoot(): string {
   return basename(parent) === 'dist' ? dirname(parent) : parent;
 }
 
-function toolsDir(): string {
+export function toolsDir(): string {
   return process.env.MESOFLOW_TOOLS_DIR ?? join(projectRoot(), '.mesoflow', 'tools');
 }
 
