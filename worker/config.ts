@@ -114,3 +114,12 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
   if (env.MESOS_KEY_FILE) input.tlsKey = readVariableFile('MESOS_KEY_FILE', env.MESOS_KEY_FILE);
   return compileWorkerConfig(input as WorkerConfigInput);
 }
+
+/** TLS options for https:// masters (scheduler client, API log reads): the CA to trust and the client certificate, when configured. */
+export function mesosTlsOptions(config: Pick<WorkerConfig, 'tlsCa' | 'tlsCert' | 'tlsKey'>): { ca?: string; cert?: string; key?: string } | undefined {
+  if (config.tlsCa === undefined && config.tlsCert === undefined) return undefined;
+  return {
+    ...(config.tlsCa !== undefined ? { ca: config.tlsCa } : {}),
+    ...(config.tlsCert !== undefined && config.tlsKey !== undefined ? { cert: config.tlsCert, key: config.tlsKey } : {}),
+  };
+}

@@ -7,7 +7,7 @@ import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { Logger } from '../../common/logger.js';
-import type { WorkerConfig } from '../../worker/config.js';
+import { mesosTlsOptions, type WorkerConfig } from '../../worker/config.js';
 import type { HoldSessionRequest, SessionHostActivities, TaskUpdateSignal } from '../contract.js';
 import { FRAMEWORK_ID_SIGNAL, TASK_UPDATE_SIGNAL, sessionTaskQueue, sessionWorkflowId } from '../contract.js';
 import { FrameworkSession } from './framework-session.js';
@@ -22,15 +22,6 @@ export interface HoldSessionDeps {
   live: Set<FrameworkSession>;
   /** Told about every framework id this process learns (ensureSession answers from it). */
   onFrameworkId?: (frameworkName: string, frameworkId: string) => void;
-}
-
-/** The scheduler client's TLS options: the CA to trust and the client certificate, when configured. */
-export function schedulerTls(config: WorkerConfig): { ca?: string; cert?: string; key?: string } | undefined {
-  if (config.tlsCa === undefined && config.tlsCert === undefined) return undefined;
-  return {
-    ...(config.tlsCa !== undefined ? { ca: config.tlsCa } : {}),
-    ...(config.tlsCert !== undefined && config.tlsKey !== undefined ? { cert: config.tlsCert, key: config.tlsKey } : {}),
-  };
 }
 
 interface HoldDetails {
@@ -52,7 +43,7 @@ export function createHoldSession(deps: HoldSessionDeps): SessionHostActivities 
         client: {
           masters: config.masters,
           ...(config.principal !== undefined ? { principal: config.principal, secret: config.secret ?? '' } : {}),
-          ...(schedulerTls(config) !== undefined ? { tls: schedulerTls(config) } : {}),
+          ...(mesosTlsOptions(config) !== undefined ? { tls: mesosTlsOptions(config) } : {}),
           requestTimeoutMs: config.requestTimeoutMs,
           heartbeatMissLimit: config.heartbeatMissLimit,
         },

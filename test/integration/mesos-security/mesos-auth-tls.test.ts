@@ -18,7 +18,8 @@ import { sessionWorkflowId } from '../../../activities/contract.js';
 import { UNAUTHORIZED_FIRST_BACKOFF_MS, unauthorizedBackoff } from '../../../activities/session/subscription-loop.js';
 import { createLogger } from '../../../common/logger.js';
 import { projectRoot } from '../../../stack/temporal-cli.js';
-import { workerConfigFromEnv } from '../../../worker/config.js';
+import { AgentFilesClient, sandboxPath } from '../../../api/logs.js';
+import { mesosTlsOptions, workerConfigFromEnv } from '../../../worker/config.js';
 import { jobProgress, startJob } from '../../../worker/job-client.js';
 import { startWorker, type RunningWorker } from '../../../worker/start-worker.js';
 import { fastTuning } from '../jobs/stack.js';
@@ -132,8 +133,18 @@ describe('Mesos basic auth and TLS against the devcluster', () => {
     assert.equal(result.exitCode, 0);
     // The master recorded the authenticated principal on the framework.
     const res = await request(`${masterUrl}/master/frameworks`, { dispatcher: trusted });
-    const body = (await res.body.json()) as { frameworks: Array<{ name: string; principal?: string }> };
-    assert.equal(body.frameworks.find((f) => f.name === frameworkName)?.principal, 'mesoflow');
+    const body = (await res.body.json()) as { frameworks: Array<{ id: string; name: string; principal?: string }> };
+    const framework = body.frameworks.find((f) => f.name === frameworkName);
+    assert.equal(framework?.principal, 'mesoflow');
+
+    // The API's log reads go through the same TLS settings (GET_AGENTS on the https master).
+    const attempt = (await jobProgress(h)).attempts[0];
+    assert.ok(attempt?.agentId !== undefined && framework !== undefined);
+    const files = new AgentFilesClient({ masters: [masterUrl], tls: mesosTlsOptions(worker.config), credentials: { principal: 'mesoflow', secret: SECRET } });
+    const chunk = await files.read(attempt.agentId, sandboxPath(framework.id, attempt.taskId, 'stdout'), 0, 4096);
+    assert.match(chunk.data.toString('utf8'), /authenticated/);
+    const untrusting = new AgentFilesClient({ masters: [masterUrl] });
+    await assert.rejects(untrusting.agent(attempt.agentId), /could not list the agents/);
   });
 
   it('a wrong secret: 401, a clear error for the operator and the waiting job, and a bounded number of attempts', async () => {

@@ -5,8 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { schedulerTls } from '../../../activities/session/hold-session.js';
-import { workerConfigFromEnv, WorkerConfigError } from '../../../worker/config.js';
+import { mesosTlsOptions, workerConfigFromEnv, WorkerConfigError } from '../../../worker/config.js';
 
 let dir: string;
 const base = { MESOS_MASTER: 'https://m1:5050' };
@@ -42,9 +41,9 @@ test('an unreadable file names the variable and the path, never any content', ()
 
 test('TLS: CA alone, or CA with a client certificate and key (both or neither)', () => {
   const caOnly = workerConfigFromEnv({ ...base, MESOS_CA_FILE: join(dir, 'ca.pem') });
-  assert.deepEqual(schedulerTls(caOnly), { ca: 'CA PEM' });
+  assert.deepEqual(mesosTlsOptions(caOnly), { ca: 'CA PEM' });
   const mutual = workerConfigFromEnv({ ...base, MESOS_CA_FILE: join(dir, 'ca.pem'), MESOS_CERT_FILE: join(dir, 'cert.pem'), MESOS_KEY_FILE: join(dir, 'key.pem') });
-  assert.deepEqual(schedulerTls(mutual), { ca: 'CA PEM', cert: 'CERT PEM', key: 'KEY PEM' });
-  assert.equal(schedulerTls(workerConfigFromEnv(base)), undefined);
+  assert.deepEqual(mesosTlsOptions(mutual), { ca: 'CA PEM', cert: 'CERT PEM', key: 'KEY PEM' });
+  assert.equal(mesosTlsOptions(workerConfigFromEnv(base)), undefined);
   assert.throws(() => workerConfigFromEnv({ ...base, MESOS_CERT_FILE: join(dir, 'cert.pem') }), /MESOS_CERT_FILE and MESOS_KEY_FILE/);
 });
