@@ -102,6 +102,23 @@ describe('Mesos basic auth and TLS against the devcluster', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
+  it('mesoflow devcluster: a wrong combination of security flags is one clear line and exit 1', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['--authenticate_http_frameworks'], /^mesoflow: --authenticate_http_frameworks needs --http_credentials \(or --credentials\)\n$/],
+      [['--ssl_cert_file', pki.serverCertFile], /^mesoflow: --ssl_cert_file and --ssl_key_file go together\n$/],
+      [['--authenticate_http_frameworks', '--http_credentials', join(dir, 'secret')], /^mesoflow: credentials file .*secret: line 1 is not "principal secret"\n$/],
+    ];
+    for (const [flags, expected] of cases) {
+      const child = spawn(process.execPath, [join(projectRoot(), 'cli', 'bin.js'), 'devcluster', '--port', '0', ...flags], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let err = '';
+      child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+      const code = await new Promise<number | null>((r) => child.once('exit', r));
+      assert.equal(code, 1, flags.join(' '));
+      assert.match(err, expected);
+      assert.equal(err.includes(SECRET), false);
+    }
+  });
+
   it('refuses TLS clients without the CA or without a client certificate', async () => {
     // No CA: the test CA's server certificate is not trusted.
     await assert.rejects(request(`${masterUrl}/health`), /self-signed|unable to verify|certificate/i);
