@@ -164,6 +164,17 @@ describe('Mesos basic auth and TLS against the devcluster', () => {
     await assert.rejects(untrusting.agent(attempt.agentId), /could not list the agents/);
   });
 
+  it('a CA that did not sign the master: the waiting job says the certificate was refused', async () => {
+    const frameworkName = `ca-${randomUUID().slice(0, 8)}`;
+    const env = { ...workerEnv(frameworkName, join(dir, 'secret')), MESOS_CA_FILE: join(dir, 'stranger-ca.crt') };
+    const worker = await startWorker({ ...workerConfigFromEnv(env), ...tuning }, { logger: createLogger({ level: 'error' }) });
+    workers.push(worker);
+    const h = await startJob(worker.client, { spec: { command: 'echo never', resources: { cpus: 0.1, mem: 32 } }, frameworkName, taskQueue: `mesoflow-${frameworkName}`, tuning: fastTuning });
+    const waiting = await until(async () => (await jobProgress(h)).waiting?.reasons.find((r) => /not subscribed to Mesos/.test(r.reason)), 'the waiting job to name the TLS failure', 60_000);
+    assert.match(waiting.reason, new RegExp(`could not reach ${masterUrl.replace(/[.]/g, '\\.')}.*certificate`, 'i'));
+    await h.cancel();
+  });
+
   it('a wrong secret: 401, a clear error for the operator and the waiting job, and a bounded number of attempts', async () => {
     const frameworkName = `bad-${randomUUID().slice(0, 8)}`;
     const lines: string[] = [];
