@@ -8,7 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { createLogger, type Logger, type LogLevel } from '../common/logger.js';
 import { startDevCluster, type DevCluster } from '../devcluster/index.js';
 import { startWorker, type RunningWorker } from '../worker/start-worker.js';
-import { workerConfigFromEnv } from '../worker/config.js';
+import { mesosTlsOptions, workerConfigFromEnv } from '../worker/config.js';
 import { searchAttributeDefs } from '../workflows/search-attributes.js';
 import { createApi } from '../api/app.js';
 import { serveApi, type ApiServer } from '../api/server.js';
@@ -129,6 +129,8 @@ export async function startLocalStack(options: StartStackOptions = {}): Promise<
       frameworkName: config.frameworkName,
       taskQueue: config.taskQueue,
       masters,
+      mesosTls: mesosTlsOptions(config),
+      mesosCredentials: config.principal !== undefined ? { principal: config.principal, secret: config.secret ?? '' } : undefined,
       token: env.MESOFLOW_API_TOKEN || undefined,
       temporalUiUrl,
       logger,
