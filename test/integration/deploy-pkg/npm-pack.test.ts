@@ -79,6 +79,15 @@ describe('npm pack → npm install -g → mesoflow', () => {
     assert.equal(health.status, 200);
     const version = (await (await fetch(`${url}/version`)).json()) as { version: string };
     assert.match(version.version, /^1\.\d+\.\d+$/);
+    // Protobuf mode needs Mesos's .proto files beside the compiled code: an empty
+    // master Call (GET_HEALTH has no payload) answered in protobuf.
+    const pb = await fetch(`${url}/api/v1`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-protobuf', accept: 'application/x-protobuf' },
+      body: new Uint8Array([0x08, 0x01]), // Call.type = GET_HEALTH
+    });
+    assert.equal(pb.status, 200, await pb.clone().text());
+    assert.equal(pb.headers.get('content-type'), 'application/x-protobuf');
     child.kill('SIGTERM');
     const code = await new Promise<number | null>((r) => (child.exitCode !== null ? r(child.exitCode) : child.once('exit', (c) => r(c))));
     assert.equal(code, 0);
