@@ -14,7 +14,7 @@ import type { AgentInfoView, AgentSink, DevAgent } from './agent/contract.js';
 import { createAgent, type AgentOptions } from './agent/agent.js';
 import type { MasterSettings } from './master/context.js';
 import type { AddAgentRequest, DevClusterFaults } from './master/faults.js';
-import { createMasterHttpServer, type RouteContext } from './master/http-server.js';
+import { createMasterHttpServer, type MasterTls, type RouteContext } from './master/http-server.js';
 import { buildMasterInfo, Master, type RecoveredState } from './master/master.js';
 import { ZkRegistration } from './master/zk-registration.js';
 import { parseMesosMaster } from '../mesos/master-address.js';
@@ -23,6 +23,7 @@ import { CallStats } from './master/stats.js';
 
 export type { DevClusterFaults, AddAgentRequest } from './master/faults.js';
 export type { AgentRemovalMode } from './master/model.js';
+export type { MasterTls } from './master/http-server.js';
 
 export const MESOS_VERSION = '1.12.0';
 
@@ -72,6 +73,8 @@ export interface DevClusterOptions {
   zkSessionTimeoutMs?: number;
   /** Turns on HTTP framework authentication (basic auth) with these principals; default off, as in Mesos. */
   credentials?: Array<{ principal: string; secret: string }>;
+  /** Serve the masters over HTTPS (their URLs become https://); the agents stay plain HTTP. */
+  tls?: MasterTls;
   logger?: Logger;
   /** Clock of the master (timestamps, filter expiry); default Date.now. */
   now?: () => number;
@@ -166,7 +169,7 @@ class DevClusterImpl implements DevCluster, DevClusterFaults {
   urlOf(index: number): string {
     const node = this.nodes[index] as MasterNode;
     const host = this.hostname.includes(':') ? `[${this.hostname}]` : this.hostname;
-    return `http://${host}:${node.port}`;
+    return `${this.options.tls !== undefined ? 'https' : 'http'}://${host}:${node.port}`;
   }
 
   get masterUrls(): string[] {
@@ -236,7 +239,7 @@ class DevClusterImpl implements DevCluster, DevClusterFaults {
   async start(): Promise<void> {
     const count = 1 + (this.options.followers ?? 0);
     for (let i = 0; i < count; i++) {
-      const server = createMasterHttpServer(() => this.routeContext(i));
+      const server = createMasterHttpServer(() => this.routeContext(i), this.options.tls);
       const port = await listen(server, this.host, i === 0 ? (this.options.port ?? 0) : 0);
       this.nodes.push({ server, port });
     }

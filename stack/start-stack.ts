@@ -8,7 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { createLogger, type Logger, type LogLevel } from '../common/logger.js';
 import { startDevCluster, type DevCluster } from '../devcluster/index.js';
 import { startWorker, type RunningWorker } from '../worker/start-worker.js';
-import { mesosMastersFromEnv, workerConfigFromEnv } from '../worker/config.js';
+import { mesosMastersFromEnv, mesosTlsOptions, workerConfigFromEnv } from '../worker/config.js';
 import { parseMesosMaster } from '../mesos/master-address.js';
 import { createZkLeaderDetector } from '../mesos/leader/zk-detector.js';
 import { searchAttributeDefs } from '../workflows/search-attributes.js';
@@ -136,6 +136,8 @@ export async function startLocalStack(options: StartStackOptions = {}): Promise<
       taskQueue: config.taskQueue,
       masters: masterSpec.kind === 'urls' ? masterSpec.urls : [],
       ...(leaderDetector ? { leaderDetector } : {}),
+      mesosTls: mesosTlsOptions(config),
+      mesosCredentials: config.principal !== undefined ? { principal: config.principal, secret: config.secret ?? '' } : undefined,
       token: env.MESOFLOW_API_TOKEN || undefined,
       temporalUiUrl,
       logger,

@@ -38,6 +38,9 @@ export const workerConfigSchema = z.strictObject({
   secret: z.string().optional(),
   /** PEM of a CA to trust for https:// masters. */
   tlsCa: z.string().optional(),
+  /** PEM client certificate and key presented to https:// masters; both or neither. */
+  tlsCert: z.string().optional(),
+  tlsKey: z.string().optional(),
   /** Seconds Mesos keeps the framework (and its tasks) while no scheduler is subscribed. */
   failoverTimeoutSeconds: positive.default(7 * 24 * 3600),
   partitionAware: z.boolean().default(true),
@@ -70,7 +73,8 @@ export class WorkerConfigError extends Error {
 export function compileWorkerConfig(input: WorkerConfigInput): WorkerConfig {
   const r = workerConfigSchema.safeParse(input);
   if (!r.success) throw new WorkerConfigError(r.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`));
-  if ((r.data.principal === undefined) !== (r.data.secret === undefined)) throw new WorkerConfigError(['MESOS_PRINCIPAL and MESOS_SECRET must be set together']);
+  if ((r.data.principal === undefined) !== (r.data.secret === undefined)) throw new WorkerConfigError(['MESOS_PRINCIPAL and MESOS_SECRET (or MESOS_SECRET_FILE) must be set together']);
+  if ((r.data.tlsCert === undefined) !== (r.data.tlsKey === undefined)) throw new WorkerConfigError(['MESOS_CERT_FILE and MESOS_KEY_FILE must be set together']);
   return r.data;
 }
 
@@ -90,6 +94,15 @@ const envNames: Record<string, keyof WorkerConfigInput> = {
   MESOFLOW_RECONCILE_INTERVAL: 'reconcileIntervalSeconds',
 };
 
+/** A file named by a variable; an unreadable one is a configuration error naming both (never the content). */
+function readVariableFile(variable: string, path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new WorkerConfigError([`${variable}=${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`]);
+  }
+}
+
 /** Reads the environment variables listed in the README; unset ones take their defaults. */
 export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const input: Record<string, unknown> = {};
@@ -101,7 +114,14 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
   if (env.MESOFLOW_ROLES) input.roles = env.MESOFLOW_ROLES.split(',').map((r) => r.trim());
   if (env.MESOFLOW_PARTITION_AWARE) input.partitionAware = env.MESOFLOW_PARTITION_AWARE !== 'false';
   if (env.MESOFLOW_HOST_SESSION) input.hostSession = env.MESOFLOW_HOST_SESSION !== 'false';
-  if (env.MESOS_CA_FILE) input.tlsCa = readFileSync(env.MESOS_CA_FILE, 'utf8');
+  if (env.MESOS_SECRET_FILE) {
+    if (env.MESOS_SECRET) throw new WorkerConfigError(['MESOS_SECRET and MESOS_SECRET_FILE: set one of them, not both']);
+    // Files written by `echo` end in a newline that is not part of the secret.
+    input.secret = readVariableFile('MESOS_SECRET_FILE', env.MESOS_SECRET_FILE).replace(/\r?\n$/, '');
+  }
+  if (env.MESOS_CA_FILE) input.tlsCa = readVariableFile('MESOS_CA_FILE', env.MESOS_CA_FILE);
+  if (env.MESOS_CERT_FILE) input.tlsCert = readVariableFile('MESOS_CERT_FILE', env.MESOS_CERT_FILE);
+  if (env.MESOS_KEY_FILE) input.tlsKey = readVariableFile('MESOS_KEY_FILE', env.MESOS_KEY_FILE);
   return compileWorkerConfig(input as WorkerConfigInput);
 }
 
@@ -115,4 +135,13 @@ export function mesosMastersFromEnv(value: string): string[] {
     throw err;
   }
   return spec.kind === 'urls' ? spec.urls : [value.trim()];
+}
+
+/** TLS options for https:// masters (scheduler client, API log reads): the CA to trust and the client certificate, when configured. */
+export function mesosTlsOptions(config: Pick<WorkerConfig, 'tlsCa' | 'tlsCert' | 'tlsKey'>): { ca?: string; cert?: string; key?: string } | undefined {
+  if (config.tlsCa === undefined && config.tlsCert === undefined) return undefined;
+  return {
+    ...(config.tlsCa !== undefined ? { ca: config.tlsCa } : {}),
+    ...(config.tlsCert !== undefined && config.tlsKey !== undefined ? { cert: config.tlsCert, key: config.tlsKey } : {}),
+  };
 }

@@ -13,7 +13,10 @@ import type { FrameworkSession } from '../activities/session/framework-session.j
 import { describeMesosMasters } from '../mesos/master-address.js';
 import { compileWorkerConfig, type WorkerConfig, type WorkerConfigInput } from './config.js';
 
-export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+// The workflows are bundled from files on disk: the .ts sources in a checkout
+// (run through tsx), the compiled .js beside this module in the built package.
+const ownExtension = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+export const workflowsPath = fileURLToPath(new URL(`../workflows/index.${ownExtension}`, import.meta.url));
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 

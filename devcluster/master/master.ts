@@ -21,6 +21,7 @@ import { Allocator, allocateOn, releaseOn } from './allocator.js';
 import { ResourceBag } from '../../mesos/resources.js';
 import { masterStatus, stateFor, updateEvent, type MasterContext, type MasterSettings } from './context.js';
 import { EventStream } from './event-stream.js';
+import { JSON_MEDIA_TYPE, type MediaType } from './http-util.js';
 import { capabilitiesOf, newFrameworkEntry, rolesOf, validateFrameworkInfo, validateRole } from './frameworks.js';
 import { IdGenerator } from './ids.js';
 import type { AgentEntry, AgentRemovalMode, FrameworkEntry, OfferEntry, RemovedAgent, TaskEntry } from './model.js';
@@ -207,12 +208,13 @@ export class Master implements MasterContext {
   // ------------------------------------------------------------ frameworks
 
   /** SUBSCRIBE after the HTTP checks: answers 200 and streams (SUBSCRIBED or one ERROR). */
-  subscribe(call: CallOf<'SUBSCRIBE'>, res: ServerResponse): void {
+  subscribe(call: CallOf<'SUBSCRIBE'>, res: ServerResponse, mediaType: MediaType = JSON_MEDIA_TYPE): void {
     const sub = call.subscribe;
     const info = sub.framework_info;
     const suppressed = sub.suppressed_roles ?? [];
     let fw: FrameworkEntry | undefined;
     const stream = new EventStream(res, {
+      mediaType,
       heartbeatIntervalMs: this.settings.heartbeatIntervalMs,
       logger: this.logger,
       onClientClose: () => {

@@ -173,6 +173,7 @@ test('a session given an unreachable ZooKeeper retries with backoff and says why
   const abort = new AbortController();
   const loop = keepSubscribed({
     client,
+    principal: undefined,
     signal: abort.signal,
     log: logger,
     frameworkInfo: () => ({ user: 'root', name: 'zk-unreachable', roles: ['*'], capabilities: [{ type: 'MULTI_ROLE' }] }),
