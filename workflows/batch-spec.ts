@@ -200,5 +200,12 @@ export type ParseBatchSpecResult = { ok: true; spec: BatchSpec } | { ok: false; 
 export function parseBatchSpec(input: unknown): ParseBatchSpecResult {
   const r = batchSpecSchema.safeParse(input);
   if (r.success) return { ok: true, spec: r.data };
-  return { ok: false, issues: r.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message })) };
+  const at = (path: PropertyKey[]) => path.map(String).join('.') || '(root)';
+  // An unknown key is reported at its own path, so the caller sees which one.
+  return {
+    ok: false,
+    issues: r.error.issues.flatMap((i) =>
+      i.code === 'unrecognized_keys' ? i.keys.map((k) => ({ path: at([...i.path, k]), message: 'unknown field' })) : [{ path: at(i.path), message: i.message }],
+    ),
+  };
 }
