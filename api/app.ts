@@ -11,6 +11,7 @@ import { ApiMetrics } from './metrics.js';
 import { registerDocsRoutes } from './docs-page.js';
 import { openApiDocument } from './openapi.js';
 import { ApiProblem, problems, sendProblem } from './problem.js';
+import { registerBatchRoutes } from './routes/batches.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerJobRoutes } from './routes/jobs.js';
@@ -72,6 +73,7 @@ export function createApi(deps: ApiDeps): MesoflowApi {
   registerJobRoutes(app, context);
   registerLogRoutes(app, context);
   registerEventRoutes(app, context);
+  registerBatchRoutes(app, context);
   return { app, context };
 }
 

@@ -9,7 +9,7 @@ import type { JobTuning } from '../workflows/job-workflow.js';
 import { JOB_WORKFLOW_TYPE, jobStartOptions } from '../workflows/job-start.js';
 import { specHash as hashOf } from '../workflows/spec-hash.js';
 import type { JobProgress } from '../workflows/progress.js';
-import { frameworkKey, jobStatusKey, labelsKey } from '../workflows/search-attribute-keys.js';
+import { batchIdKey, frameworkKey, jobStatusKey, labelsKey } from '../workflows/search-attribute-keys.js';
 import { newJobId } from '../worker/job-client.js';
 import type { ExecutionStatus, JobFacts } from './job-view.js';
 import { apiStatus, labelsFromKeywords } from './job-view.js';
@@ -44,6 +44,8 @@ export interface CreateResult {
 export interface ListFilter {
   status?: ApiJobStatus;
   labels: string[];
+  /** Only the jobs of this batch. */
+  batchId?: string | undefined;
   limit: number;
   cursor?: string;
 }
@@ -76,13 +78,16 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
 
 const quote = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
-export function listQuery(frameworkName: string, f: Pick<ListFilter, 'status' | 'labels'>): string {
+export { quote };
+
+export function listQuery(frameworkName: string, f: Pick<ListFilter, 'status' | 'labels' | 'batchId'>): string {
   const parts = [`WorkflowType = ${quote(JOB_WORKFLOW_TYPE)}`, `${frameworkKey.name} = ${quote(frameworkName)}`];
   if (f.status !== undefined) {
     const ss = searchStatusesFor(f.status);
     parts.push(ss.length === 1 ? `${jobStatusKey.name} = ${quote(ss[0] as string)}` : `${jobStatusKey.name} IN (${ss.map(quote).join(', ')})`);
   }
   for (const l of f.labels) parts.push(`${labelsKey.name} = ${quote(l)}`);
+  if (f.batchId !== undefined) parts.push(`${batchIdKey.name} = ${quote(f.batchId)}`);
   return parts.join(' AND ');
 }
 
@@ -216,6 +221,7 @@ export class JobService {
       closedAt: info.closeTime,
       labels: labelsFromKeywords(info.typedSearchAttributes.get(labelsKey)),
       name: typeof name === 'string' ? name : undefined,
+      batchId: info.typedSearchAttributes.get(batchIdKey),
     };
   }
 }
