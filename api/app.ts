@@ -16,6 +16,7 @@ import { registerEventRoutes } from './routes/events.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerJobRoutes } from './routes/jobs.js';
 import { registerLogRoutes } from './routes/logs.js';
+import { registerScheduleRoutes } from './routes/schedules.js';
 
 export type { ApiDeps } from './context.js';
 
@@ -73,6 +74,7 @@ export function createApi(deps: ApiDeps): MesoflowApi {
   registerJobRoutes(app, context);
   registerLogRoutes(app, context);
   registerEventRoutes(app, context);
+  registerScheduleRoutes(app, context);
   registerBatchRoutes(app, context);
   return { app, context };
 }
