@@ -3,6 +3,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { createLogger } from '../common/logger.js';
 import { startDevCluster } from '../devcluster/index.js';
+import { registerBatchCommands } from './commands/batches.js';
 import { registerJobCommands } from './commands/jobs.js';
 import { registerStartCommand } from './commands/start.js';
 import { runCli } from './errors.js';
@@ -60,6 +61,7 @@ export function buildProgram(): Command {
     });
   registerStartCommand(program);
   registerJobCommands(program);
+  registerBatchCommands(program);
   return program;
 }
 
