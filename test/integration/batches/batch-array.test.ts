@@ -101,3 +101,20 @@ test('bad batch input is a 400 problem naming the field path', async () => {
   assert.match(JSON.stringify(cyc.json), /cycle/);
   assert.equal((await http(`${s.url}/v1/batches/nope-${Date.now()}`)).status, 404);
 });
+
+test('/openapi.json describes every batch route and the batch request (array and graph forms)', async () => {
+  const doc = (await http(`${s.url}/openapi.json`)).json as { paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, { properties?: Record<string, unknown> }> } };
+  for (const [p, m] of [
+    ['/v1/batches', 'post'],
+    ['/v1/batches', 'get'],
+    ['/v1/batches/{id}', 'get'],
+    ['/v1/batches/{id}/jobs', 'get'],
+    ['/v1/batches/{id}/cancel', 'post'],
+    ['/v1/batches/{id}/events', 'get'],
+  ] as const) {
+    assert.ok(doc.paths[p]?.[m], `${m} ${p}`);
+  }
+  const req = doc.components.schemas.BatchRequest?.properties ?? {};
+  for (const k of ['id', 'maxParallel', 'failurePolicy', 'array', 'graph', 'labels']) assert.ok(req[k], k);
+  assert.ok(doc.components.schemas.Batch?.properties?.counts);
+});

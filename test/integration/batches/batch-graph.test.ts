@@ -1,6 +1,8 @@
 // Graph batches, the failure policy and cancel, through the API against the
 // real Temporal dev server and the devcluster.
 import { after, before, test } from 'node:test';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { http, postJson, startApiStack, type ApiStack } from '../api/api-stack.js';
 import { activeTasks, batchJobs, batchUntil, ended, type Batch, type JobView } from './batch-support.js';
@@ -130,4 +132,38 @@ test('the event stream reports progress and ends with the terminal batch', async
   const last = events.at(-1);
   assert.equal(last?.status, 'SUCCEEDED');
   assert.equal(last?.counts?.SUCCEEDED, 4);
+});
+
+const bin = fileURLToPath(new URL('../../../cli/bin.js', import.meta.url));
+
+function cli(args: string[], stdin: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, MESOFLOW_API: s.url, MESOFLOW_API_TOKEN: '' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
+}
+
+test('mesoflow batch submit - --wait shows live counts and exits non-zero unless the batch succeeded; status and jobs show it', async () => {
+  const ok = await cli(['batch', 'submit', '-', '--wait'], JSON.stringify({ maxParallel: 2, array: { template: { command: 'true' }, count: 3 } }));
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stderr, /SUCCEEDED 3\/3 done: 3 succeeded/);
+  assert.match(ok.stdout, /status: +SUCCEEDED/);
+  const id = `cli-${Date.now()}`;
+  const bad = await cli(['batch', 'submit', '-', '--wait', '--id', id], JSON.stringify({ graph: diamond('exit 2') }));
+  assert.equal(bad.code, 1, bad.stderr);
+  assert.match(bad.stderr, /FAILED 4\/4 done: 2 succeeded, 1 failed, 1 skipped/);
+  const st = await cli(['batch', 'status', id], '');
+  assert.equal(st.code, 0, st.stderr);
+  assert.match(st.stdout, /node: +d \(1 job\) skipped: dependency b ended FAILED/);
+  const sk = await cli(['batch', 'jobs', id, '--status', 'SKIPPED'], '');
+  assert.match(sk.stdout, new RegExp(`^${id}\\.d\tSKIPPED\t`, 'm'));
+  const invalid = await cli(['batch', 'submit', '-'], JSON.stringify({ graph: [{ name: 'a', job: { command: 'true' }, dependsOn: ['a'] }] }));
+  assert.notEqual(invalid.code, 0);
+  assert.match(invalid.stderr, /graph\.0\.dependsOn\.0/);
 });
