@@ -5,6 +5,7 @@ import { createLogger } from '../common/logger.js';
 import { startDevCluster } from '../devcluster/index.js';
 import { registerBatchCommands } from './commands/batches.js';
 import { registerJobCommands } from './commands/jobs.js';
+import { registerScheduleCommands } from './commands/schedules.js';
 import { registerStartCommand } from './commands/start.js';
 import { runCli } from './errors.js';
 
@@ -61,6 +62,7 @@ export function buildProgram(): Command {
     });
   registerStartCommand(program);
   registerJobCommands(program);
+  registerScheduleCommands(program);
   registerBatchCommands(program);
   return program;
 }
