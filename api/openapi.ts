@@ -3,6 +3,7 @@
 // OpenAPI 3.1 uses), so the document cannot disagree with the API.
 import { z } from 'zod';
 import { batchPaths, batchSchemas } from './openapi-batches.js';
+import { schedulePaths, scheduleSchemas } from './openapi-schedules.js';
 import { apiJobStatusSchema, createJobRequestSchema, jobListSchema, jobSchema, logsQuerySchema, problemSchema } from './schemas.js';
 
 type JsonSchema = Record<string, unknown>;
@@ -41,6 +42,7 @@ export function openApiDocument(): object {
         JobStatus: schemaOf(apiJobStatusSchema, 'output'),
         Problem: schemaOf(problemSchema, 'output'),
         ...batchSchemas(),
+        ...scheduleSchemas(),
       },
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Required when MESOFLOW_API_TOKEN is set' } },
     },
@@ -106,6 +108,7 @@ export function openApiDocument(): object {
         },
       },
       ...batchPaths(),
+      ...schedulePaths(),
       '/healthz': { get: { summary: 'Liveness', security: [], responses: { '200': { description: 'The process answers' } } } },
       '/readyz': { get: { summary: 'Readiness: Temporal reachable and the framework session held', security: [], responses: { '200': { description: 'Ready' }, '503': { description: 'Not ready' } } } },
       '/metrics': { get: { summary: 'Prometheus metrics', security: [], responses: { '200': { description: 'Text exposition format 0.0.4' } } } },

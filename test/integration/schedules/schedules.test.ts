@@ -229,7 +229,7 @@ function lastSunday(year: number, month: number): Date {
   return d;
 }
 
-test('a cron in Europe/Berlin gives the right next run times across both daylight-saving changes', async () => {
+test('a cron in Europe/Berlin gives the right next run times across both daylight-saving changes, including the missing and the doubled hour', async () => {
   const year = new Date().getUTCFullYear() + 1;
   const day = 86_400_000;
   for (const [month, beforeHourUtc, afterHourUtc] of [
@@ -250,6 +250,23 @@ test('a cron in Europe/Berlin gives the right next run times across both dayligh
     const expected = [-2, -1, 0, 1, 2].map((k) => new Date(change + k * day + (k < 0 ? beforeHourUtc : afterHourUtc) * 3_600_000).toISOString());
     assert.deepEqual(sc.nextRuns, expected);
   }
+  // 02:30 does not exist in Berlin on the spring change (no run that day), and happens twice on the autumn one (one run, at the second).
+  const spring = lastSunday(year, 2).getTime();
+  const a = await create({ id: newId('dst-gap'), cron: ['30 2 * * *'], timeZone: 'Europe/Berlin', startAt: new Date(spring - 2 * day).toISOString(), paused: true, action: { job: { command: 'true' } } });
+  assert.deepEqual(a.nextRuns, [-2, -1, 1, 2, 3].map((k) => new Date(spring + k * day + (k < 0 ? 90 : 30) * 60_000).toISOString()));
+  const autumn = lastSunday(year, 9).getTime();
+  const b = await create({ id: newId('dst-twice'), cron: ['30 2 * * *'], timeZone: 'Europe/Berlin', startAt: new Date(autumn - 2 * day).toISOString(), paused: true, action: { job: { command: 'true' } } });
+  assert.deepEqual(b.nextRuns, [-2, -1, 0, 1, 2].map((k) => new Date(autumn + k * day + (k < 0 ? 30 : 90) * 60_000).toISOString()));
+});
+
+test('GET /openapi.json documents the schedule routes from the same schemas', async () => {
+  const doc = (await http(`${s.url}/openapi.json`)).json as { paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, { properties?: Record<string, { enum?: string[] }> }> } };
+  assert.deepEqual(Object.keys(doc.paths['/v1/schedules'] ?? {}).sort(), ['get', 'post']);
+  assert.deepEqual(Object.keys(doc.paths['/v1/schedules/{id}'] ?? {}).sort(), ['delete', 'get', 'patch']);
+  assert.ok(doc.paths['/v1/schedules/{id}/trigger']?.post && doc.paths['/v1/schedules/{id}/backfill']?.post);
+  const req = doc.components.schemas.ScheduleRequest?.properties ?? {};
+  for (const f of ['id', 'cron', 'intervals', 'timeZone', 'startAt', 'endAt', 'maxRuns', 'jitter', 'action', 'overlap', 'catchupWindow', 'pauseOnFailure', 'paused', 'note']) assert.ok(req[f], `ScheduleRequest.${f}`);
+  assert.deepEqual(req.overlap?.enum, ['skip', 'buffer-one', 'buffer-all', 'cancel-other', 'terminate-other', 'allow-all']);
 });
 
 test('GET /v1/schedules lists them; unknown ids are 404; a taken id is 409', async () => {
