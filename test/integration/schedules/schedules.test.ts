@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -111,6 +111,9 @@ test('a schedule every 2 s starts job runs named by their nominal time; they are
     const l = await http(`${s.url}/v1/jobs?label=from=schedule&limit=50`);
     return (l.json as { jobs: Array<{ id: string }> }).jobs.some((j) => j.id === a.id);
   }, 'the run listed in /v1/jobs');
+  // The Web UI finds a schedule's runs by the search attribute Temporal sets on them (README).
+  const byScheduler = await s.stack.client.workflowService.listWorkflowExecutions({ namespace: s.stack.temporal.namespace, query: `TemporalScheduledById = '${id}'` });
+  assert.ok((byScheduler.executions ?? []).some((e) => e.execution?.workflowId === a.id));
   assert.equal((await del(id)).status, 204);
   assert.equal((await http(`${s.url}/v1/schedules/${id}`)).status, 404);
   assert.equal(await jobStatus(a.id), 'SUCCEEDED', 'a deleted schedule keeps its runs');
@@ -257,6 +260,18 @@ test('a cron in Europe/Berlin gives the right next run times across both dayligh
   const autumn = lastSunday(year, 9).getTime();
   const b = await create({ id: newId('dst-twice'), cron: ['30 2 * * *'], timeZone: 'Europe/Berlin', startAt: new Date(autumn - 2 * day).toISOString(), paused: true, action: { job: { command: 'true' } } });
   assert.deepEqual(b.nextRuns, [-2, -1, 0, 1, 2].map((k) => new Date(autumn + k * day + (k < 0 ? 30 : 90) * 60_000).toISOString()));
+});
+
+test("the README's worked example is accepted as written: nightly at 02:00 Berlin time", async () => {
+  const readme = await readFile(fileURLToPath(new URL('../../../README.md', import.meta.url)), 'utf8');
+  const section = readme.slice(readme.indexOf('\n## Schedules\n'));
+  const example = JSON.parse(/```json\n([\s\S]*?)\n```/.exec(section)?.[1] ?? 'null') as Record<string, unknown>;
+  assert.equal(example.id, 'nightly');
+  const sc = await create({ ...example, id: newId('readme'), paused: true });
+  assert.ok(sc.action.batch);
+  assert.deepEqual(sc.spec.cron, ['0 2 * * *']);
+  // 02:00 in Berlin is 01:00Z in winter, 00:00Z in summer.
+  for (const t of sc.nextRuns) assert.match(t, /T0[01]:00:00\.000Z$/);
 });
 
 test('GET /openapi.json documents the schedule routes from the same schemas', async () => {
