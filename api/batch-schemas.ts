@@ -41,6 +41,8 @@ export const batchNodeSchema = z.object({
   skipped: z.int(),
   skipReason: z.string().nullable(),
   closed: z.boolean(),
+  /** Why its pending jobs are not started yet (dependencies, no free slot). */
+  pendingReason: z.string().nullable(),
 });
 
 export const batchSchema = z.object({

@@ -5,7 +5,7 @@ import type { BatchSpec } from './batch-spec.js';
 import type { PlanNode } from './batch-plan.js';
 import { jobIdPrefixOf } from './batch-plan.js';
 import type { BatchCounts, BatchStatus, SchedulerState } from './batch-scheduler.js';
-import { countsOf, isClosed, waitingFor } from './batch-scheduler.js';
+import { countsOf, isClosed, runningCount, waitingFor } from './batch-scheduler.js';
 
 export const BATCH_PROGRESS_QUERY = 'progress';
 
@@ -28,6 +28,8 @@ export interface BatchNodeProgress {
   skipped: number;
   skipReason: string | null;
   closed: boolean;
+  /** Why the node's pending jobs are not started yet; null when none is pending. */
+  pendingReason: string | null;
 }
 
 export interface BatchProgress {
@@ -60,6 +62,16 @@ export interface ProgressMeta {
 
 export function batchProgressOf(spec: BatchSpec, plan: readonly PlanNode[], state: SchedulerState, meta: ProgressMeta): BatchProgress {
   const name = (i: number) => plan[i]?.name ?? `#${i}`;
+  const running = runningCount(state);
+  const pendingReason = (i: number): string | null => {
+    const n = state.nodes[i];
+    if (!n || isClosed(plan, state, i)) return null;
+    const deps = waitingFor(plan, state, i);
+    if (deps.length > 0) return `waiting for ${deps.map(name).join(', ')} to succeed`;
+    if (meta.draining) return `waiting for the running jobs to end before the batch continues as new`;
+    if (running >= spec.maxParallel) return `waiting for a free slot (maxParallel ${spec.maxParallel}, ${running} running)`;
+    return 'starting';
+  };
   return {
     batchId: meta.batchId,
     name: spec.name ?? null,
@@ -87,6 +99,7 @@ export function batchProgressOf(spec: BatchSpec, plan: readonly PlanNode[], stat
         skipped: n?.skipped ?? 0,
         skipReason: n?.skipReason ?? null,
         closed: isClosed(plan, state, i),
+        pendingReason: pendingReason(i),
       };
     }),
     createdAt: meta.createdAt,

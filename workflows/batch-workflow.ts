@@ -15,7 +15,7 @@ import {
   TerminatedFailure,
   TimeoutFailure,
   condition,
-  continueAsNew,
+  makeContinueAsNewFunc,
   defineQuery,
   isCancellation,
   setHandler,
@@ -138,7 +138,9 @@ export async function batchWorkflow(input: BatchRunInput): Promise<BatchResult> 
       if (isFinished(plan, state)) break;
       if (draining && runningCount(state) === 0) {
         const carry: BatchCarry = { state, createdAt, continuedAsNew: continued + 1 };
-        await continueAsNew<typeof batchWorkflow>({ ...input, carry });
+        // The memo (spec hash: idempotent resubmission) and search attributes (framework, labels) go with it.
+        const info = workflowInfo();
+        await makeContinueAsNewFunc<typeof batchWorkflow>({ memo: info.memo ?? {}, typedSearchAttributes: info.typedSearchAttributes })({ ...input, carry });
       }
       const seen = changes;
       await condition(() => changes !== seen);

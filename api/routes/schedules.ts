@@ -4,6 +4,7 @@ import type { ScheduleDescription } from '@temporalio/client';
 import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { BATCH_WORKFLOW_TYPE } from '../../workflows/job-start.js';
+import { BatchService } from '../batch-service.js';
 import type { ApiContext } from '../context.js';
 import { problems, sendProblem } from '../problem.js';
 import {
@@ -39,10 +40,18 @@ export function registerScheduleRoutes(app: Hono, ctx: ApiContext): void {
     taskQueue: deps.taskQueue,
     ...(deps.tuning ? { tuning: deps.tuning } : {}),
   });
+  const batches = new BatchService({
+    client: deps.client,
+    namespace: deps.namespace,
+    frameworkName: deps.frameworkName,
+    taskQueue: deps.taskQueue,
+    tuning: deps.tuning,
+    temporalUiUrl: deps.temporalUiUrl,
+  });
   const limit = deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
   const limited = bodyLimit({ maxSize: limit, onError: (c) => sendProblem(c, problems.tooLarge(limit)) });
 
-  /** How each recent run stands: jobs through the job service (the same status /v1/jobs shows). */
+  /** How each recent run stands: the status /v1/jobs or /v1/batches shows for it. */
   async function runFacts(d: ScheduleDescription): Promise<Map<string, RunFacts>> {
     const out = new Map<string, RunFacts>();
     await Promise.all(
@@ -53,6 +62,12 @@ export function registerScheduleRoutes(app: Hono, ctx: ApiContext): void {
           out.set(id, { kind: 'job', status: ctx.view(job).status });
           return;
         }
+        const batch = await batches.get(id).catch(() => undefined);
+        if (batch) {
+          out.set(id, { kind: 'batch', status: batch.status });
+          return;
+        }
+        // Neither (yet): what Temporal says of the workflow.
         const wf = await service.workflowType(id).catch(() => undefined);
         if (wf) out.set(id, { kind: wf.type === BATCH_WORKFLOW_TYPE ? 'batch' : 'job', status: wf.status });
       }),

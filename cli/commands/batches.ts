@@ -28,7 +28,7 @@ export interface ApiBatch {
   counts: Counts | null;
   maxParallel: number | null;
   stopReason: string | null;
-  nodes: Array<{ name: string | null; count: number; waitingFor: string[]; skipped: number; skipReason: string | null }>;
+  nodes: Array<{ name: string | null; count: number; waitingFor: string[]; skipped: number; skipReason: string | null; pendingReason: string | null }>;
   createdAt: string;
   endedAt: string | null;
   links: { temporal: string | null };
@@ -81,8 +81,11 @@ function summary(b: ApiBatch): string {
   if (b.maxParallel !== null) lines.push(`parallel:  at most ${b.maxParallel}`);
   if (b.stopReason) lines.push(`stopped:   ${b.stopReason}`);
   for (const n of b.nodes) {
-    if (n.name === null) continue;
-    const why = n.skipReason ? ` skipped: ${n.skipReason}` : n.waitingFor.length ? ` waiting for ${n.waitingFor.join(', ')}` : '';
+    const why = n.skipReason ? ` skipped: ${n.skipReason}` : n.pendingReason ? ` ${n.pendingReason}` : '';
+    if (n.name === null) {
+      if (why) lines.push(`pending:  ${why}`);
+      continue;
+    }
     lines.push(`node:      ${n.name} (${n.count} job${n.count === 1 ? '' : 's'})${why}`);
   }
   lines.push(`created:   ${b.createdAt}`);

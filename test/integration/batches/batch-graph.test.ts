@@ -7,6 +7,11 @@ import assert from 'node:assert/strict';
 import { http, postJson, startApiStack, type ApiStack } from '../api/api-stack.js';
 import { activeTasks, batchJobs, batchUntil, ended, type Batch, type JobView } from './batch-support.js';
 import { until } from '../../support/wait.js';
+import { Worker } from '@temporalio/worker';
+import { workflowBundle } from '../../../worker/start-worker.js';
+
+/** Batches whose histories the last test replays. */
+const replay: string[] = [];
 
 let s: ApiStack;
 before(async () => {
@@ -41,6 +46,7 @@ test('a -> {b, c} -> d: each job starts after its dependencies ended', async () 
 
 test('b failing ends d SKIPPED naming b (never launched); c still runs; the batch is FAILED', async () => {
   const id = `diaf-${Date.now()}`;
+  replay.push(id);
   const r = await postJson(`${s.url}/v1/batches`, { id, maxParallel: 4, graph: diamond('exit 3') });
   assert.equal(r.status, 201, r.text);
   const done = await batchUntil(s.url, id, ended, 'the failing diamond to end');
@@ -80,6 +86,7 @@ test('a graph node may be an array: shards then the merge', async () => {
 
 test('maxFailures: after 2 failed jobs nothing new is launched, the rest ends SKIPPED', async () => {
   const id = `mf-${Date.now()}`;
+  replay.push(id);
   const r = await postJson(`${s.url}/v1/batches`, {
     id,
     maxParallel: 1,
@@ -97,6 +104,7 @@ test('maxFailures: after 2 failed jobs nothing new is launched, the rest ends SK
 
 test('cancel mid-batch: running jobs are killed, pending ones end SKIPPED, the batch ends CANCELLED', async () => {
   const id = `cx-${Date.now()}`;
+  replay.push(id);
   const r = await postJson(`${s.url}/v1/batches`, {
     id,
     maxParallel: 2,
@@ -104,6 +112,8 @@ test('cancel mid-batch: running jobs are killed, pending ones end SKIPPED, the b
   });
   assert.equal(r.status, 201, r.text);
   await until(async () => (await activeTasks(s.stack, id)).length === 2, 'two tasks running on the master', 60_000);
+  const waiting = await batchUntil(s.url, id, (b) => b.counts?.RUNNING === 2, 'two jobs running');
+  assert.match(waiting.nodes[0]?.pendingReason ?? '', /free slot \(maxParallel 2, 2 running\)/, 'pending jobs say why they wait');
   const c = await postJson(`${s.url}/v1/batches/${id}/cancel`, {});
   assert.equal(c.status, 202, c.text);
   const done = await batchUntil(s.url, id, ended, 'the cancelled batch to end', 60_000);
@@ -166,4 +176,13 @@ test('mesoflow batch submit - --wait shows live counts and exits non-zero unless
   const invalid = await cli(['batch', 'submit', '-'], JSON.stringify({ graph: [{ name: 'a', job: { command: 'true' }, dependsOn: ['a'] }] }));
   assert.notEqual(invalid.code, 0);
   assert.match(invalid.stderr, /graph\.0\.dependsOn\.0/);
+});
+
+test('the histories of the failed, stopped and cancelled batches replay with the current workflow code (determinism)', async () => {
+  const bundle = await workflowBundle();
+  assert.equal(replay.length, 3);
+  for (const id of replay) {
+    const history = await s.stack.client.workflow.getHandle(id).fetchHistory();
+    await assert.doesNotReject(Worker.runReplayHistory({ workflowBundle: bundle }, history, id), id);
+  }
 });

@@ -22,7 +22,7 @@ export interface Batch {
   stopReason: string | null;
   jobIds: string[];
   continuedAsNew: number;
-  nodes: Array<{ name: string | null; waitingFor: string[]; skipped: number; skipReason: string | null; running: number }>;
+  nodes: Array<{ name: string | null; waitingFor: string[]; skipped: number; skipReason: string | null; running: number; pendingReason: string | null }>;
   links: { self: string; jobs: string; events: string; temporal: string | null };
 }
 

@@ -104,6 +104,10 @@ test('continue-as-new (threshold lowered): counts carried across runs, no job st
   assert.equal(done.status, 'SUCCEEDED', JSON.stringify(done));
   assert.equal(done.counts?.SUCCEEDED, 30);
   assert.ok(done.continuedAsNew >= 2, `continued as new ${done.continuedAsNew} times`);
+  // The memo (spec hash) went along: resubmitting the same id and spec is still a 200, another spec a 409.
+  const same = await postJson(`${s.url}/v1/batches`, { id, maxParallel: 5, array: { template: { command: 'true' }, count: 30 } });
+  assert.equal(same.status, 200, same.text);
+  assert.equal((await postJson(`${s.url}/v1/batches`, { id, maxParallel: 5, array: { template: { command: 'true' }, count: 31 } })).status, 409);
   const tasks = await tasksByJob(id);
   assert.equal(tasks.size, 30);
   for (const [job, ids] of tasks) assert.deepEqual(ids, [`${job}.1`], `${job} ran once`);

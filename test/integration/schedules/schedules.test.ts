@@ -152,9 +152,12 @@ test('a schedule can start a batch: each run is a batch named by its nominal tim
   const sc = await create({ id, cron: ['0 2 * * *'], timeZone: 'Europe/Berlin', action: { batch: { maxParallel: 2, array: { count: 2, template: { command: 'true' } } } } });
   assert.ok(sc.action.batch, JSON.stringify(sc.action));
   assert.equal((await http(`${s.url}/v1/schedules/${id}/trigger`, { method: 'POST' })).status, 202);
-  const run = await scheduleUntil(id, (x) => x.recentRuns.length === 1 && x.recentRuns[0]?.status !== 'RUNNING', 'the batch run ended', 60_000);
+  const run = await scheduleUntil(id, (x) => x.recentRuns.length === 1 && !['RUNNING', 'UNKNOWN'].includes(x.recentRuns[0]?.status as string), 'the batch run ended', 60_000);
   const r = run.recentRuns[0] as Run;
-  assert.equal(r.status, 'COMPLETED');
+  assert.equal(r.status, 'SUCCEEDED');
+  const batch = await http(`${s.url}${r.link}`);
+  assert.equal(batch.status, 200, batch.text);
+  assert.equal((batch.json as { counts: { SUCCEEDED: number } }).counts.SUCCEEDED, 2);
   assert.equal(r.kind, 'batch');
   assert.match(r.id, new RegExp(`^${id}-\\d{4}-\\d\\d-\\d\\dT`));
   assert.equal(r.link, `/v1/batches/${encodeURIComponent(r.id)}`);
