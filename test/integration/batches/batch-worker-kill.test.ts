@@ -80,7 +80,7 @@ test('SIGKILL of the worker mid-batch: the batch finishes on another worker and 
   spawnWorker();
   let done;
   try {
-    done = await batchUntil(s.url, id, ended, 'the batch to end on worker B', 150_000);
+    done = await batchUntil(s.url, id, ended, 'the batch to end on worker B', 300_000);
   } catch (err) {
     t.diagnostic(output);
     throw err;
@@ -100,7 +100,7 @@ test('continue-as-new (threshold lowered): counts carried across runs, no job st
   const { workflowType, args, ...start } = batchStartOptions({ batchId: id, spec, frameworkName: s.stack.frameworkName, taskQueue: s.stack.taskQueue, tuning: fastTuning });
   const input: BatchRunInput = { ...args[0], rollAfterEvents: 40 };
   await s.stack.client.workflow.start(workflowType, { ...start, args: [input] });
-  const done = await batchUntil(s.url, id, ended, 'the rolling batch to end', 150_000);
+  const done = await batchUntil(s.url, id, ended, 'the rolling batch to end', 300_000);
   assert.equal(done.status, 'SUCCEEDED', JSON.stringify(done));
   assert.equal(done.counts?.SUCCEEDED, 30);
   assert.ok(done.continuedAsNew >= 2, `continued as new ${done.continuedAsNew} times`);
