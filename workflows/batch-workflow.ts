@@ -17,6 +17,7 @@ import {
   condition,
   makeContinueAsNewFunc,
   defineQuery,
+  getExternalWorkflowHandle,
   isCancellation,
   setHandler,
   startChild,
@@ -72,8 +73,13 @@ export async function batchWorkflow(input: BatchRunInput): Promise<BatchResult> 
   let draining = false;
   let endedAt: string | undefined;
   let changes = 0;
-  /** The cancellation scope of each running child, by job id (for cancelRunning). */
-  const running = new Map<string, CancellationScope>();
+  /**
+   * Job ids of the running children (for cancelRunning). No cancellation
+   * scope per child: each would stay attached to the root scope for the rest
+   * of the run; children are cancelled by id instead, and a batch cancel
+   * reaches them through the root scope.
+   */
+  const running = new Set<string>();
   /** Jobs the batch cancelled itself: their CANCELLED is not a failure of theirs. */
   const cancelledByBatch = new Set<string>();
   const root = CancellationScope.current();
@@ -90,9 +96,13 @@ export async function batchWorkflow(input: BatchRunInput): Promise<BatchResult> 
   );
 
   const cancelRunning = () => {
-    for (const [id, scope] of running) {
+    for (const id of running) {
+      if (cancelledByBatch.has(id)) continue;
       cancelledByBatch.add(id);
-      scope.cancel();
+      // Not awaited: the child's own end is what settles it.
+      getExternalWorkflowHandle(id)
+        .cancel()
+        .catch(() => undefined);
     }
   };
 
@@ -106,8 +116,7 @@ export async function batchWorkflow(input: BatchRunInput): Promise<BatchResult> 
       tuning: input.tuning,
       batch: { batchId, index: ref.index, node: plan[ref.node]?.name },
     });
-    const scope = new CancellationScope();
-    running.set(jobId, scope);
+    running.add(jobId);
     const settle = (outcome: JobOutcome) => {
       running.delete(jobId);
       const effects = recordEnd(plan, state, spec.failurePolicy, ref, outcome, jobId, cancelledByBatch.has(jobId) || root.consideredCancelled);
@@ -115,16 +124,13 @@ export async function batchWorkflow(input: BatchRunInput): Promise<BatchResult> 
       if (effects.cancelRunning) cancelRunning();
       changes++;
     };
-    scope
-      .run(async () => {
-        const child = await startChild(workflowType, {
-          ...options,
-          // A terminated batch still gets its tasks killed (with their grace period), not left running.
-          parentClosePolicy: 'REQUEST_CANCEL',
-          cancellationType: 'WAIT_CANCELLATION_COMPLETED',
-        });
-        return child.result();
-      })
+    startChild(workflowType, {
+      ...options,
+      // A terminated batch still gets its tasks killed (with their grace period), not left running.
+      parentClosePolicy: 'REQUEST_CANCEL',
+      cancellationType: 'WAIT_CANCELLATION_COMPLETED',
+    })
+      .then((child) => child.result())
       .then(
         () => settle('SUCCEEDED'),
         (err: unknown) => settle(outcomeOf(err).outcome),
@@ -148,7 +154,7 @@ export async function batchWorkflow(input: BatchRunInput): Promise<BatchResult> 
   } catch (err) {
     if (!isCancellation(err)) throw err;
     // Cancelled: pending jobs end SKIPPED; running ones were cancelled with
-    // this scope (each killed with its grace period); wait for them to end.
+    // the root scope (each killed with its grace period); wait for them to end.
     state.cancelled = true;
     stopLaunching(plan, state, 'the batch was cancelled');
     await CancellationScope.nonCancellable(() => condition(() => runningCount(state) === 0));

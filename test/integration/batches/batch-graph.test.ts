@@ -102,6 +102,24 @@ test('maxFailures: after 2 failed jobs nothing new is launched, the rest ends SK
   assert.deepEqual(jobs.map((j) => j.id).sort(), [`${id}.0`, `${id}.1`]);
 });
 
+test('maxFailures with cancelRunning: the running jobs are cancelled (killed) as soon as the limit is reached', async () => {
+  const id = `mfc-${Date.now()}`;
+  replay.push(id);
+  const t0 = Date.now();
+  const r = await postJson(`${s.url}/v1/batches`, {
+    id,
+    maxParallel: 3,
+    failurePolicy: { mode: 'stop', maxFailures: 1, cancelRunning: true },
+    array: { template: { command: 'if [ "$MESOFLOW_BATCH_INDEX" = 0 ]; then sleep 1; exit 1; fi; sleep 120', killGracePeriodSeconds: 1 }, count: 4 },
+  });
+  assert.equal(r.status, 201, r.text);
+  const done = await batchUntil(s.url, id, ended, 'the batch to stop and cancel its running jobs', 100_000);
+  assert.ok(Date.now() - t0 < 110_000, 'ended well before the 120 s sleeps would have');
+  assert.equal(done.status, 'FAILED');
+  assert.deepEqual(done.counts, { total: 4, PENDING: 0, RUNNING: 0, SUCCEEDED: 0, FAILED: 1, TIMED_OUT: 0, CANCELLED: 2, SKIPPED: 1 });
+  assert.deepEqual(await activeTasks(s.stack, id), [], 'no task of the batch left running');
+});
+
 test('cancel mid-batch: running jobs are killed, pending ones end SKIPPED, the batch ends CANCELLED', async () => {
   const id = `cx-${Date.now()}`;
   replay.push(id);
@@ -178,9 +196,9 @@ test('mesoflow batch submit - --wait shows live counts and exits non-zero unless
   assert.match(invalid.stderr, /graph\.0\.dependsOn\.0/);
 });
 
-test('the histories of the failed, stopped and cancelled batches replay with the current workflow code (determinism)', async () => {
+test('the histories of the failed, stopped (incl. cancelRunning) and cancelled batches replay with the current workflow code (determinism)', async () => {
   const bundle = await workflowBundle();
-  assert.equal(replay.length, 3);
+  assert.equal(replay.length, 4);
   for (const id of replay) {
     const history = await s.stack.client.workflow.getHandle(id).fetchHistory();
     await assert.doesNotReject(Worker.runReplayHistory({ workflowBundle: bundle }, history, id), id);
