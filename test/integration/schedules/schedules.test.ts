@@ -58,11 +58,22 @@ async function get(id: string): Promise<Schedule> {
   assert.equal(r.status, 200, r.text);
   return r.json as Schedule;
 }
-const scheduleUntil = (id: string, pred: (sc: Schedule) => boolean, what: string, timeoutMs = 30_000) =>
-  until(async () => {
-    const sc = await get(id);
-    return pred(sc) ? sc : undefined;
-  }, `schedule ${id}: ${what}`, timeoutMs, 200);
+async function scheduleUntil(id: string, pred: (sc: Schedule) => boolean, what: string, timeoutMs = 60_000): Promise<Schedule> {
+  let last: Schedule | undefined;
+  try {
+    return await until(
+      async () => {
+        last = await get(id);
+        return pred(last) ? last : undefined;
+      },
+      `schedule ${id}: ${what}`,
+      timeoutMs,
+      200,
+    );
+  } catch (err) {
+    throw new Error(`${(err as Error).message}; last seen: ${JSON.stringify({ counts: last?.counts, recentRuns: last?.recentRuns, running: last?.running, paused: last?.paused })}`, { cause: err });
+  }
+}
 const patch = (id: string, body: unknown) =>
   http(`${s.url}/v1/schedules/${id}`, { method: 'PATCH', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
 const del = (id: string) => http(`${s.url}/v1/schedules/${id}`, { method: 'DELETE' });
@@ -408,7 +419,7 @@ test('mesoflow schedule create|list|show|pause|unpause|trigger|backfill|delete',
   const t = await cli(['schedule', 'trigger', id]);
   assert.equal(t.code, 0, t.stderr);
   // How runs end is the HTTP tests' business; here: show lists the three runs.
-  await scheduleUntil(id, (x) => x.recentRuns.length === 3, 'the backfilled and triggered runs recorded', 60_000);
+  await scheduleUntil(id, (x) => x.recentRuns.length === 3, 'the backfilled and triggered runs recorded', 120_000);
   const [shown, listed] = await Promise.all([cli(['schedule', 'show', id]), cli(['schedule', 'list'])]);
   assert.equal(shown.code, 0, shown.stderr);
   assert.equal(shown.stdout.match(new RegExp(`job ${id}-\\S+  [A-Z_]+`, 'g'))?.length, 3, shown.stdout);
