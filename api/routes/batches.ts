@@ -121,6 +121,7 @@ export function registerBatchRoutes(app: Hono, ctx: ApiContext): BatchService {
       let seq = 0;
       let batch = first;
       let lastWrite = Date.now();
+      let closedPolls = 0;
       while (!aborted) {
         const key = batchChangeKey(batch);
         if (key !== lastKey) {
@@ -131,8 +132,9 @@ export function registerBatchRoutes(app: Hono, ctx: ApiContext): BatchService {
           await stream.write(': keepalive\n\n');
           lastWrite = Date.now();
         }
-        // Terminal once the workflow's own answer says so (counts final).
-        if (batch.status !== 'RUNNING' && batch.counts !== null) break;
+        // Terminal once the workflow's own answer says so (counts final); a
+        // closed batch whose workflow cannot be asked ends the stream too.
+        if (batch.status !== 'RUNNING' && (batch.counts !== null || ++closedPolls > 20)) break;
         await stream.sleep(pollMs);
         if (aborted) break;
         const next = await service.get(id).catch((err: unknown) => {
