@@ -11,10 +11,12 @@ import { ApiMetrics } from './metrics.js';
 import { registerDocsRoutes } from './docs-page.js';
 import { openApiDocument } from './openapi.js';
 import { ApiProblem, problems, sendProblem } from './problem.js';
+import { registerBatchRoutes } from './routes/batches.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerJobRoutes } from './routes/jobs.js';
 import { registerLogRoutes } from './routes/logs.js';
+import { registerScheduleRoutes } from './routes/schedules.js';
 
 export type { ApiDeps } from './context.js';
 
@@ -77,6 +79,8 @@ export function createApi(deps: ApiDeps): MesoflowApi {
   registerJobRoutes(app, context);
   registerLogRoutes(app, context);
   registerEventRoutes(app, context);
+  registerScheduleRoutes(app, context);
+  registerBatchRoutes(app, context);
   return { app, context };
 }
 

@@ -1,21 +1,22 @@
 // The API's view of jobs in Temporal: start (idempotent by id), read,
 // list through visibility, cancel. A job is a jobWorkflow; its spec's hash
 // is kept in the memo so that a resubmission can be compared to it.
-import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers.js';
 import { PROGRESS_QUERY } from '../activities/contract.js';
 import type { JobSpec } from '../workflows/job-spec.js';
-import type { JobTuning, JobWorkflowInput } from '../workflows/job-workflow.js';
+import type { JobTuning } from '../workflows/job-workflow.js';
+import { JOB_WORKFLOW_TYPE, jobStartOptions } from '../workflows/job-start.js';
+import { specHash as hashOf } from '../workflows/spec-hash.js';
 import type { JobProgress } from '../workflows/progress.js';
-import { frameworkKey, jobStatusKey, labelsKey } from '../workflows/search-attribute-keys.js';
+import { batchIdKey, frameworkKey, jobStatusKey, labelsKey } from '../workflows/search-attribute-keys.js';
 import { newJobId } from '../worker/job-client.js';
 import type { ExecutionStatus, JobFacts } from './job-view.js';
 import { apiStatus, labelsFromKeywords } from './job-view.js';
 import type { ApiJobStatus } from './schemas.js';
 import { problems } from './problem.js';
 
-export const JOB_WORKFLOW_TYPE = 'jobWorkflow';
+export { JOB_WORKFLOW_TYPE };
 
 export interface JobServiceOptions {
   client: Client;
@@ -29,22 +30,10 @@ export interface JobServiceOptions {
   queryTimeoutMs?: number;
 }
 
-/** Canonical JSON (sorted keys) so that equal specs hash equally whatever their key order. */
-export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (v !== null && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o)
-      .filter((k) => o[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v) ?? 'null';
-}
+export { canonicalJson } from '../workflows/spec-hash.js';
 
 export function specHash(spec: JobSpec): string {
-  return createHash('sha256').update(canonicalJson(spec)).digest('hex');
+  return hashOf(spec);
 }
 
 export interface CreateResult {
@@ -55,6 +44,8 @@ export interface CreateResult {
 export interface ListFilter {
   status?: ApiJobStatus;
   labels: string[];
+  /** Only the jobs of this batch. */
+  batchId?: string | undefined;
   limit: number;
   cursor?: string;
 }
@@ -87,13 +78,16 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
 
 const quote = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
-export function listQuery(frameworkName: string, f: Pick<ListFilter, 'status' | 'labels'>): string {
+export { quote };
+
+export function listQuery(frameworkName: string, f: Pick<ListFilter, 'status' | 'labels' | 'batchId'>): string {
   const parts = [`WorkflowType = ${quote(JOB_WORKFLOW_TYPE)}`, `${frameworkKey.name} = ${quote(frameworkName)}`];
   if (f.status !== undefined) {
     const ss = searchStatusesFor(f.status);
     parts.push(ss.length === 1 ? `${jobStatusKey.name} = ${quote(ss[0] as string)}` : `${jobStatusKey.name} IN (${ss.map(quote).join(', ')})`);
   }
   for (const l of f.labels) parts.push(`${labelsKey.name} = ${quote(l)}`);
+  if (f.batchId !== undefined) parts.push(`${batchIdKey.name} = ${quote(f.batchId)}`);
   return parts.join(' AND ');
 }
 
@@ -111,24 +105,10 @@ export class JobService {
 
   async create(spec: JobSpec, id: string | undefined): Promise<CreateResult> {
     const jobId = id ?? newJobId();
+    const { workflowType, ...options } = jobStartOptions({ jobId, spec, frameworkName: this.options.frameworkName, taskQueue: this.options.taskQueue, tuning: this.options.tuning });
     const hash = specHash(spec);
-    const input: JobWorkflowInput = { spec, frameworkName: this.options.frameworkName, ...(this.options.tuning ? { tuning: this.options.tuning } : {}) };
     try {
-      const handle = await this.client.workflow.start(JOB_WORKFLOW_TYPE, {
-        taskQueue: this.options.taskQueue,
-        workflowId: jobId,
-        args: [input],
-        memo: { specHash: hash, ...(spec.name ? { name: spec.name } : {}) },
-        typedSearchAttributes: [
-          { key: jobStatusKey, value: 'WAITING' },
-          { key: frameworkKey, value: this.options.frameworkName },
-          { key: labelsKey, value: Object.entries(spec.labels).map(([k, v]) => `${k}=${v}`) },
-        ],
-        // Job ids stay unique for as long as Temporal keeps the closed workflow.
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        workflowIdConflictPolicy: 'FAIL',
-      });
-      void handle;
+      await this.client.workflow.start(workflowType, { ...options, workflowIdConflictPolicy: 'FAIL' });
       return {
         created: true,
         facts: {
@@ -241,6 +221,7 @@ export class JobService {
       closedAt: info.closeTime,
       labels: labelsFromKeywords(info.typedSearchAttributes.get(labelsKey)),
       name: typeof name === 'string' ? name : undefined,
+      batchId: info.typedSearchAttributes.get(batchIdKey),
     };
   }
 }
