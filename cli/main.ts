@@ -27,13 +27,15 @@ export function buildProgram(): Command {
     .option('--attributes <spec>', 'agent attributes, Mesos syntax (e.g. "rack:r1;zone:a")')
     .option('--work-dir <dir>', 'directory for the agents\' sandboxes (default: a temporary directory)')
     .option('--followers <n>', 'extra non-leading masters that redirect to the leader', integer('--followers', 0), 0)
-    .action(async (opts: { host: string; port: number; agents: number; resources?: string; attributes?: string; workDir?: string; followers: number }) => {
+    .option('--heartbeat-interval <ms>', "the master's HEARTBEAT interval on framework streams (Mesos: 15000)", integer('--heartbeat-interval', 100), 15_000)
+    .action(async (opts: { host: string; port: number; agents: number; resources?: string; attributes?: string; workDir?: string; followers: number; heartbeatInterval: number }) => {
       const logger = createLogger().child({ component: 'mesoflow-devcluster' });
       const cluster = await startDevCluster({
         host: opts.host,
         port: opts.port,
         agents: opts.agents,
         followers: opts.followers,
+        heartbeatIntervalMs: opts.heartbeatInterval,
         logger,
         ...(opts.resources !== undefined ? { resources: opts.resources } : {}),
         ...(opts.attributes !== undefined ? { attributes: opts.attributes } : {}),
