@@ -15,6 +15,8 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
+      // The SDK's lib/ paths are internals that change without notice.
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^@temporalio/[^/]+/lib/', message: "an SDK internal: use the package's public exports" }] }],
     },
   },
 );

@@ -85,7 +85,7 @@ export const listJobsQuerySchema = z.strictObject({
   status: apiJobStatusSchema.optional().describe('only jobs in this status'),
   label: z.union([labelFilter, z.array(labelFilter)]).optional().describe('key=value; repeat to require several'),
   limit: z.coerce.number().int().min(1).max(200).default(20).describe('page size'),
-  cursor: z.string().max(4096).optional().describe('nextCursor of the previous page; empty or left out: the first page'),
+  cursor: z.string().max(4096).regex(/^[A-Za-z0-9_-]*$/, 'a cursor is base64url').optional().describe('nextCursor of the previous page; empty or left out: the first page'),
 });
 
 export const logsQuerySchema = z.strictObject({
