@@ -12,11 +12,11 @@ import { runFuzz } from '../../../scripts/fuzz/run.js';
 
 test('a bounded Schemathesis run finds no 5xx, no schema mismatch and no undocumented status code', { timeout: 600_000 }, async (t) => {
   const runDir = mkdtempSync(join(tmpdir(), 'mesoflow-fuzz-test-'));
-  const r = await runFuzz({ examples: { withToken: 6, stateful: 3, withoutToken: 3 }, seed: 1, runDir, say: (line) => t.diagnostic(line) });
+  const r = await runFuzz({ examples: { withToken: 6, stateful: 3, withoutToken: 10 }, withoutTokenPhases: 'fuzzing', seed: 1, runDir, say: (line) => t.diagnostic(line) });
   for (const line of r.lines) t.diagnostic(line);
   const byPass = new Map(r.passes.map((p) => [p.name, p.figures]));
   // Positive proof that each pass ran.
-  for (const name of ['with_token_stateless', 'with_token_stateful', 'without_token']) assert.ok((byPass.get(name)?.requests ?? 0) > 10, `${name} sent requests`);
+  for (const name of ['with_token_stateless', 'with_token_stateful', 'without_token']) assert.ok((byPass.get(name)?.requests ?? 0) >= 10, `${name} sent requests`);
   assert.ok(r.total.requests >= 200, `at least 200 requests, got ${r.total.requests}`);
   const detail = `${r.lines.join('\n')}\n${r.total.failureLines.join('\n')}\nreports: ${runDir}`;
   assert.equal(r.total.serverErrors, 0, detail);
