@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatFuzzFigures, passFigures, sumFigures, type HarFile, type PassFigures, type RunReport } from './report.js';
-import { findOrInstallSchemathesis } from './schemathesis-cli.js';
+import { findOrInstallSchemathesis, type SchemathesisCommand } from './schemathesis-cli.js';
 import { startFuzzStack } from './stack.js';
 
 export interface FuzzOptions {
@@ -29,9 +29,9 @@ export interface FuzzResult {
   lines: string[];
 }
 
-function runSt(bin: string, args: string[], logFile: string, timeoutMs: number): Promise<number | null> {
+function runSt(st: SchemathesisCommand, args: string[], logFile: string, timeoutMs: number): Promise<number | null> {
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(st.bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...st.env, NO_COLOR: '1' } });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -59,7 +59,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
   const token = `fuzz-${Math.random().toString(36).slice(2)}`;
   const stack = await startFuzzStack({ token, say: o.say });
   try {
-    o.say(`stack up: ${stack.apiUrl}/openapi.json (token set); Schemathesis: ${st}`);
+    o.say(`stack up: ${stack.apiUrl}/openapi.json (token set); Schemathesis: ${st.bin}`);
     const common = (dir: string) => [
       'run',
       `${stack.apiUrl}/openapi.json`,
