@@ -88,10 +88,23 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       );
     });
 
+    // A mesoflow process that exited by itself (not by an injected fault) is
+    // started again and counted: the figures say so instead of the run
+    // quietly losing its API or a worker.
+    let unexpectedExits = 0;
+    const revive = () => {
+      for (const p of [s.app, ...s.workers]) {
+        if (p.running) continue;
+        unexpectedExits++;
+        o.say(`${p.spec.name} exited on its own (see ${p.spec.logFile}); starting it again`);
+        p.start();
+      }
+    };
     const faults: FaultRecord[] = [];
     for (const [i, f] of schedule.entries()) {
       const due = t0 + f.atMs;
       if (due > Date.now()) await sleep(due - Date.now());
+      revive();
       try {
         const rec = await injectFault({ stack: s, frameworkName, agentResources: o.agentResources }, f);
         faults.push(rec);
@@ -113,6 +126,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
         return d === undefined || d.status.name === 'RUNNING' ? id : undefined;
       });
       open = still.filter((x): x is string => x !== undefined);
+      revive();
       if (open.length > 0) {
         if (Date.now() - lastSaid > 15_000) {
           o.say(`${open.length} jobs still running`);
@@ -126,6 +140,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     await poller;
     await pollMasterTasks(s.masterUrls, masterTasks).catch(() => undefined);
 
+    revive();
+    await retry('the API to answer again', () => getJson(`${s.apiUrl}/healthz`), 180_000).catch(() => undefined);
     await pool(jobs, 8, async (j) => {
       j.view = await retry(`read ${j.id}`, () => jobView(s.apiUrl, j.id, headers), 30_000).catch(() => undefined);
     });
@@ -137,6 +153,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     const journal = await retry('the master journal', () => readJournal(s.masterUrls), 30_000);
     if (journal.dropped > 0) o.say(`warning: the master journal dropped its ${journal.dropped} oldest entries`);
     const figures = computeFigures({ jobs, masterTasks, launches: journal.launches, acks: journal.acks, histories, faults, wallMs });
+    // Before the headline (which stays last).
+    figures.splice(figures.length - 1, 0, ['processes_exited_unexpectedly_count', unexpectedExits]);
     return { figures, schedule, faults, runDir };
   } finally {
     await stack?.stop();
