@@ -196,7 +196,9 @@ export function violations(figures: Figure[]): string[] {
     'attempts_charged_to_job_budget_count',
     'status_updates_acked_before_recorded_count',
     'jobs_failed_count',
+    // Added by run.ts: a mesoflow process that died without an injected fault.
+    'processes_exited_unexpectedly_count',
   ];
   const byName = new Map(figures);
-  return zeroes.filter((n) => byName.get(n) !== 0).map((n) => `${n} = ${byName.get(n)} (target 0)`);
+  return zeroes.filter((n) => byName.has(n) && byName.get(n) !== 0).map((n) => `${n} = ${byName.get(n)} (target 0)`);
 }
