@@ -31,7 +31,8 @@ export interface FuzzResult {
 
 function runSt(st: SchemathesisCommand, args: string[], logFile: string, timeoutMs: number): Promise<number | null> {
   return new Promise((resolve, reject) => {
-    const child = spawn(st.bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...st.env, NO_COLOR: '1' } });
+    // In the log's directory: Schemathesis keeps a .schemathesis cache in its working directory.
+    const child = spawn(st.bin, args, { cwd: join(logFile, '..'), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...st.env, NO_COLOR: '1' } });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -39,7 +40,6 @@ function runSt(st: SchemathesisCommand, args: string[], logFile: string, timeout
     child.on('error', reject);
     child.on('exit', (code) => {
       clearTimeout(timer);
-      mkdirSync(join(logFile, '..'), { recursive: true });
       writeFileSync(logFile, out);
       resolve(code);
     });
@@ -83,6 +83,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
     for (const p of plan) {
       const dir = join(o.runDir, p.name);
       const started = Date.now();
+      mkdirSync(o.runDir, { recursive: true });
       const code = await runSt(st, [...common(dir), ...p.args], `${dir}.log`, 1_200_000);
       const { har, report } = readReports(dir);
       const figures = passFigures(har, report);
