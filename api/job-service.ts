@@ -1,8 +1,7 @@
 // The API's view of jobs in Temporal: start (idempotent by id), read,
 // list through visibility, cancel. A job is a jobWorkflow; its spec's hash
 // is kept in the memo so that a resubmission can be compared to it.
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
-import { executionInfoFromRaw } from '@temporalio/client/lib/helpers.js';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { PROGRESS_QUERY } from '../activities/contract.js';
 import type { JobSpec } from '../workflows/job-spec.js';
 import type { JobTuning } from '../workflows/job-workflow.js';
@@ -13,6 +12,8 @@ import { batchIdKey, frameworkKey, jobStatusKey, labelsKey } from '../workflows/
 import { newJobId } from '../worker/job-client.js';
 import type { ExecutionStatus, JobFacts } from './job-view.js';
 import { apiStatus, labelsFromKeywords } from './job-view.js';
+import { summaryFromRaw, type ExecutionSummary } from './execution-summary.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
 import type { ApiJobStatus } from './schemas.js';
 import { problems } from './problem.js';
 
@@ -91,8 +92,6 @@ export function listQuery(frameworkName: string, f: Pick<ListFilter, 'status' | 
   return parts.join(' AND ');
 }
 
-/** What both describe() and list() tell of a workflow. */
-type ExecutionSummary = Pick<WorkflowExecutionInfo, 'type' | 'workflowId' | 'status' | 'memo' | 'typedSearchAttributes' | 'startTime' | 'closeTime'>;
 
 export class JobService {
   private readonly client: Client;
@@ -141,33 +140,32 @@ export class JobService {
   }
 
   async list(f: ListFilter): Promise<{ jobs: JobFacts[]; nextCursor: string | null }> {
+    const query = listQuery(this.options.frameworkName, f);
+    const invalidCursor = () => problems.invalid('cursor is not one this API returned for this query', [{ path: 'cursor', message: 'invalid cursor' }]);
     let nextPageToken: Uint8Array | undefined;
     if (f.cursor !== undefined) {
-      nextPageToken = Buffer.from(f.cursor, 'base64url');
-      if (nextPageToken.length === 0) throw problems.invalid('cursor is not one this API returned', [{ path: 'cursor', message: 'invalid cursor' }]);
+      nextPageToken = decodeCursor(f.cursor, query);
+      if (nextPageToken === undefined) throw invalidCursor();
     }
     const res = await this.client.workflowService
       .listWorkflowExecutions({
         namespace: this.options.namespace,
         pageSize: f.limit,
-        query: listQuery(this.options.frameworkName, f),
+        query,
         ...(nextPageToken ? { nextPageToken } : {}),
       })
       .catch((err: unknown) => {
-        if (f.cursor !== undefined && /token|cursor|invalid/i.test(String((err as Error).message))) {
-          throw problems.invalid('cursor is not one this API returned', [{ path: 'cursor', message: 'invalid cursor' }]);
-        }
+        if (f.cursor !== undefined && /token|cursor|invalid/i.test(String((err as Error).message))) throw invalidCursor();
         throw err;
       });
-    const infos = await Promise.all(
-      (res.executions ?? []).map((raw) => executionInfoFromRaw(raw, this.client.options.loadedDataConverter, raw, this.options.namespace)),
-    );
+    const converter = this.client.options.loadedDataConverter.payloadConverter;
+    const infos = (res.executions ?? []).map((raw) => summaryFromRaw(raw, converter));
     // Each item asks its workflow for progress (a replay for a closed one, once):
     // a few at a time, so that a long page does not flood the workers.
-    let jobs = await mapLimit(infos, 8, (i) => this.factsOf(i as WorkflowExecutionInfo));
+    let jobs = await mapLimit(infos, 8, (i) => this.factsOf(i));
     if (f.status !== undefined) jobs = jobs.filter((j) => apiStatus(j.progress, j.executionStatus, j.searchStatus) === f.status);
     const token = res.nextPageToken;
-    return { jobs, nextCursor: token && token.length > 0 ? Buffer.from(token).toString('base64url') : null };
+    return { jobs, nextCursor: token && token.length > 0 ? encodeCursor(token, query) : null };
   }
 
   /** Requests cancellation. 'cancelled' also when it was cancelled before; 'ended' when it ended otherwise. */

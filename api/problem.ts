@@ -52,6 +52,8 @@ export const problems = {
   unauthorized: (detail: string) => new ApiProblem(401, 'unauthorized', 'Unauthorized', detail),
   tooLarge: (limit: number) => new ApiProblem(413, 'payload-too-large', 'Payload too large', `the request body exceeds ${limit} bytes`),
   unavailable: (detail: string) => new ApiProblem(503, 'unavailable', 'Service unavailable', detail),
+  methodNotAllowed: (method: string, path: string, allowed: string[]) =>
+    new ApiProblem(405, 'method-not-allowed', 'Method not allowed', `${method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`),
 };
 
 export function sendProblem(c: Context, problem: ApiProblem, extraHeaders: Record<string, string> = {}): Response {
