@@ -1,9 +1,12 @@
 // The `mesoflow` command line. Subcommands: `devcluster` (an embedded Mesos
-// master with agents); others are added by their components.
+// master with agents), `start`, `api`, `worker`, `config`, and the job
+// commands; others are added by their components.
 import { Command, InvalidArgumentError } from 'commander';
 import { createLogger } from '../common/logger.js';
 import { startDevCluster } from '../devcluster/index.js';
 import { registerJobCommands } from './commands/jobs.js';
+import { registerConfigCommand } from './commands/config.js';
+import { registerServeCommands } from './commands/serve.js';
 import { registerStartCommand } from './commands/start.js';
 import { runCli } from './errors.js';
 
@@ -59,6 +62,8 @@ export function buildProgram(): Command {
       process.on('SIGTERM', () => stop('SIGTERM'));
     });
   registerStartCommand(program);
+  registerServeCommands(program);
+  registerConfigCommand(program);
   registerJobCommands(program);
   return program;
 }

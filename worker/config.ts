@@ -1,27 +1,26 @@
-// The worker's configuration, compiled once from the environment (or given
-// directly by tests) into a defaulted, validated object.
+// The worker's configuration: built from the settings table (config/) for the
+// processes, or given directly by tests, and compiled into a defaulted,
+// validated object.
 import { readFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { z } from 'zod';
+import { defaultFrameworkUser } from '../config/definitions.js';
+import { loadConfig, type LoadedConfig } from '../config/load.js';
+import { DEFAULT_TEMPORAL_ADDRESS, temporalTarget, type TemporalTarget } from '../config/temporal-connection.js';
 
 const positive = z.coerce.number().positive();
 
-function defaultUser(): string {
-  try {
-    return userInfo().username || 'root';
-  } catch {
-    return 'root';
-  }
-}
+/** TLS, API key and gRPC metadata of the Temporal connection (config/temporal-connection.ts). */
+const temporalConnectionSchema = z.custom<TemporalTarget['connection']>((v) => typeof v === 'object' && v !== null);
 
 export const workerConfigSchema = z.strictObject({
   temporalAddress: z.string().min(1).default('127.0.0.1:7233'),
   temporalNamespace: z.string().min(1).default('default'),
+  temporalConnection: temporalConnectionSchema.optional(),
   /** Task queue of job and session workflows (and of ensureSession/holdSession). */
   taskQueue: z.string().min(1).default('mesoflow'),
   masters: z.array(z.url()).min(1),
   frameworkName: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only').default('mesoflow'),
-  frameworkUser: z.string().min(1).default(defaultUser()),
+  frameworkUser: z.string().min(1).default(defaultFrameworkUser()),
   roles: z.array(z.string().min(1)).min(1).default(['*']),
   principal: z.string().min(1).optional(),
   secret: z.string().optional(),
@@ -44,6 +43,8 @@ export const workerConfigSchema = z.strictObject({
   hostSession: z.boolean().default(true),
   maxConcurrentActivities: z.int().positive().default(2000),
   maxCachedWorkflows: z.int().positive().default(2000),
+  /** On stop, how long in-flight activities get to finish before they are cancelled. */
+  shutdownGraceSeconds: z.coerce.number().nonnegative().default(10),
 });
 
 export type WorkerConfig = z.infer<typeof workerConfigSchema>;
@@ -63,34 +64,33 @@ export function compileWorkerConfig(input: WorkerConfigInput): WorkerConfig {
   return r.data;
 }
 
-const envNames: Record<string, keyof WorkerConfigInput> = {
-  TEMPORAL_ADDRESS: 'temporalAddress',
-  TEMPORAL_NAMESPACE: 'temporalNamespace',
-  MESOFLOW_TASK_QUEUE: 'taskQueue',
-  MESOFLOW_FRAMEWORK_NAME: 'frameworkName',
-  MESOFLOW_FRAMEWORK_USER: 'frameworkUser',
-  MESOS_PRINCIPAL: 'principal',
-  MESOS_SECRET: 'secret',
-  MESOFLOW_FAILOVER_TIMEOUT: 'failoverTimeoutSeconds',
-  MESOFLOW_SESSION_HEARTBEAT_TIMEOUT: 'sessionHeartbeatTimeoutSeconds',
-  MESOFLOW_DECLINE_REFUSE_SECONDS: 'declineRefuseSeconds',
-  MESOFLOW_LEASE_TIMEOUT_MS: 'leaseTimeoutMs',
-  MESOFLOW_BATCH_WINDOW_MS: 'batchWindowMs',
-  MESOFLOW_RECONCILE_INTERVAL: 'reconcileIntervalSeconds',
-};
+/** The worker's part of the settings (already validated by loadConfig). */
+export function workerConfigFromLoaded(loaded: LoadedConfig, temporal: TemporalTarget): WorkerConfig {
+  const s = loaded.settings;
+  return compileWorkerConfig({
+    temporalAddress: temporal.address ?? DEFAULT_TEMPORAL_ADDRESS,
+    temporalNamespace: temporal.namespace,
+    temporalConnection: temporal.connection,
+    taskQueue: s.MESOFLOW_TASK_QUEUE,
+    masters: s.MESOS_MASTER ?? [],
+    frameworkName: s.MESOFLOW_FRAMEWORK_NAME,
+    frameworkUser: s.MESOFLOW_FRAMEWORK_USER ?? defaultFrameworkUser(),
+    roles: s.MESOFLOW_ROLES,
+    ...(s.MESOS_PRINCIPAL !== undefined ? { principal: s.MESOS_PRINCIPAL, secret: loaded.mesosSecret ?? '' } : {}),
+    ...(s.MESOS_CA_FILE !== undefined ? { tlsCa: readFileSync(s.MESOS_CA_FILE, 'utf8') } : {}),
+    failoverTimeoutSeconds: s.MESOFLOW_FAILOVER_TIMEOUT,
+    partitionAware: s.MESOFLOW_PARTITION_AWARE,
+    sessionHeartbeatTimeoutSeconds: s.MESOFLOW_SESSION_HEARTBEAT_TIMEOUT,
+    declineRefuseSeconds: s.MESOFLOW_DECLINE_REFUSE_SECONDS,
+    leaseTimeoutMs: s.MESOFLOW_LEASE_TIMEOUT_MS,
+    batchWindowMs: s.MESOFLOW_BATCH_WINDOW_MS,
+    reconcileIntervalSeconds: s.MESOFLOW_RECONCILE_INTERVAL,
+    hostSession: s.MESOFLOW_HOST_SESSION,
+    shutdownGraceSeconds: s.MESOFLOW_SHUTDOWN_GRACE,
+  });
+}
 
-/** Reads the environment variables listed in the README; unset ones take their defaults. */
+/** The worker's configuration from the environment (throws ConfigError naming the first wrong variable). */
 export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
-  const input: Record<string, unknown> = {};
-  for (const [name, key] of Object.entries(envNames)) {
-    const v = env[name];
-    if (v !== undefined && v !== '') input[key] = v;
-  }
-  const masters = env.MESOS_MASTER;
-  if (masters) input.masters = masters.split(',').map((m) => m.trim()).filter((m) => m !== '');
-  if (env.MESOFLOW_ROLES) input.roles = env.MESOFLOW_ROLES.split(',').map((r) => r.trim());
-  if (env.MESOFLOW_PARTITION_AWARE) input.partitionAware = env.MESOFLOW_PARTITION_AWARE !== 'false';
-  if (env.MESOFLOW_HOST_SESSION) input.hostSession = env.MESOFLOW_HOST_SESSION !== 'false';
-  if (env.MESOS_CA_FILE) input.tlsCa = readFileSync(env.MESOS_CA_FILE, 'utf8');
-  return compileWorkerConfig(input as WorkerConfigInput);
+  return workerConfigFromLoaded(loadConfig(env, 'worker'), temporalTarget(env));
 }

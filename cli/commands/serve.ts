@@ -1,0 +1,31 @@
+// `mesoflow api` and `mesoflow worker`: the two processes of a deployment,
+// each alone (see `mesoflow start` for all of it in one local process).
+import type { Command } from 'commander';
+import { startApiProcess } from '../../api/start-api.js';
+import { workerConfigFromLoaded } from '../../worker/config.js';
+import { startWorker } from '../../worker/start-worker.js';
+import { runProcess } from '../process-startup.js';
+
+export function registerServeCommands(program: Command): void {
+  program
+    .command('api')
+    .description('Run the HTTP API alone (PORT, MESOFLOW_API_HOST; Temporal from TEMPORAL_*; see `mesoflow config`)')
+    .action(() => runProcess('api', (loaded, temporal, logger) => startApiProcess(loaded, temporal, logger)));
+  program
+    .command('worker')
+    .description('Run a worker alone: job workflows and, when it holds it, the framework session (MESOS_MASTER required)')
+    .action(() => runWorkerProcess());
+}
+
+export function runWorkerProcess(): Promise<void> {
+  return runProcess('worker', async (loaded, temporal, logger) => {
+    for (const w of loaded.warnings) logger.warn(w);
+    const worker = await startWorker(workerConfigFromLoaded(loaded, temporal), { logger });
+    // A worker that dies on its own (e.g. Temporal gone for good) ends the process.
+    worker.done.catch((err: unknown) => {
+      logger.error('worker failed', { err });
+      process.exit(1);
+    });
+    return worker;
+  });
+}
