@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FRAMEWORK_ID_QUERY, sessionWorkflowId } from '../../../activities/contract.js';
 import { until } from '../../support/wait.js';
-import { http, postJson, type HttpResult } from '../api/api-stack.js';
+import { http, type HttpResult } from '../api/api-stack.js';
 import { assertOneTaskPerAttempt, startStack, type Stack } from '../jobs/stack.js';
 import { killAll, spawnMesoflow, type MesoflowProcess } from './process-support.js';
 
@@ -193,7 +193,7 @@ test('a double SIGINT within the window (one Ctrl-C under npm) is still a gracef
 test('no secret in anything the processes wrote or answered (logs, errors, API responses, /metrics, mesoflow config)', async () => {
   const config = spawnMesoflow('config', ['config', '--for', 'api'], { ...baseEnv(), MESOFLOW_API_TOKEN_FILE: '', MESOFLOW_API_TOKEN: secrets.apiToken }, procs);
   assert.equal((await config.exited).code, 0, config.output());
-  assert.match(config.output(), /MESOFLOW_API_TOKEN +\= \*{8}/);
+  assert.match(config.output(), /MESOFLOW_API_TOKEN += \*{8}/);
   assert.match(config.output(), /API key \*{8}/);
   // A wrong secret value is reported without the value.
   const bad = spawnMesoflow('bad-token', ['api'], { ...baseEnv(), MESOFLOW_API_TOKEN_FILE: '', MESOFLOW_API_TOKEN: `${secrets.apiToken} oops` }, procs);
