@@ -1,7 +1,7 @@
 // Two views of the settings table: the effective configuration of a process
 // as `mesoflow config` prints it (secrets masked), and the README's table.
 import { roles, settingDefs, settingNames, type Role, type SettingDef } from './definitions.js';
-import { MASK, type LoadedConfig } from './load.js';
+import { MASK, redactCredentials, type LoadedConfig } from './load.js';
 import type { TemporalTarget } from './temporal-connection.js';
 
 function shown(v: unknown): string {
@@ -18,7 +18,7 @@ export function effectiveConfigLines(loaded: LoadedConfig, temporal: TemporalTar
   for (const name of used) {
     const d = settingDefs[name] as SettingDef<unknown>;
     const v = loaded.settings[name];
-    const value = d.secret && v !== undefined ? MASK : shown(v);
+    const value = d.secret && v !== undefined ? MASK : redactCredentials(shown(v));
     lines.push(`${name.padEnd(width)} = ${value}${loaded.sources[name] === 'default' ? '   # default' : ''}`);
   }
   if (loaded.role !== 'cli') {

@@ -34,9 +34,14 @@ export interface LoadedConfig {
   warnings: string[];
 }
 
+/** `scheme://user:password@host` → `scheme://user:********@host` (a zk:// or http:// master may carry credentials). */
+export function redactCredentials(text: string): string {
+  return text.replace(/(\/\/[^/@:\s,]+):[^/@\s]*@/g, `$1:${MASK}@`);
+}
+
 /** The shown form of a raw value: secrets never leave the process. */
 export function showValue(name: SettingName, raw: string): string {
-  return settingDefs[name].secret ? MASK : JSON.stringify(raw).slice(1, -1);
+  return settingDefs[name].secret ? MASK : redactCredentials(JSON.stringify(raw).slice(1, -1));
 }
 
 function usedBy(name: SettingName, role: Role): boolean {

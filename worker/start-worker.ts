@@ -10,6 +10,7 @@ import { createLogger, type Logger } from '../common/logger.js';
 import { createGeneralActivities, startSessionWorkflow } from '../activities/ensure-session.js';
 import { createHoldSession } from '../activities/session/hold-session.js';
 import type { FrameworkSession } from '../activities/session/framework-session.js';
+import { redactCredentials } from '../config/load.js';
 import { describeConnection, TemporalConnectError } from '../config/temporal-connection.js';
 import { compileWorkerConfig, type WorkerConfig, type WorkerConfigInput } from './config.js';
 
@@ -114,7 +115,7 @@ export async function startWorker(input: WorkerConfigInput | WorkerConfig, optio
     startSessionWorkflow(ensureDeps, config.frameworkName).catch((err: unknown) => logger.warn('could not ensure the session workflow', { err }));
   }, 30_000);
   keeper.unref();
-  logger.info('worker started', { framework: config.frameworkName, masters: config.masters });
+  logger.info('worker started', { framework: config.frameworkName, masters: config.masters.map(redactCredentials) });
 
   let stopping: Promise<void> | undefined;
   const stop = () => {

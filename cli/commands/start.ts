@@ -3,6 +3,7 @@
 // gracefully; a second one later forces the exit).
 import type { Command } from 'commander';
 import { handleShutdownSignals } from '../../common/shutdown-signals.js';
+import { redactCredentials } from '../../config/load.js';
 import { startLocalStack, type LocalStack } from '../../stack/start-stack.js';
 import { startupFailure } from '../process-startup.js';
 
@@ -27,7 +28,7 @@ export function registerStartCommand(program: Command): void {
       say(`  API docs:        ${stack.docsUrl}`);
       if (stack.temporalUiUrl) say(`  Temporal Web UI: ${stack.temporalUiUrl}`);
       say(`  Temporal:        ${stack.temporalAddress} (namespace ${stack.namespace})`);
-      say(`  Mesos master:    ${stack.masterUrls.join(', ')}${stack.devcluster ? ' (devcluster)' : ''}`);
+      say(`  Mesos master:    ${stack.masterUrls.map(redactCredentials).join(', ')}${stack.devcluster ? ' (devcluster)' : ''}`);
       say('');
       say(`Try:  curl -s -X POST ${stack.apiUrl}/v1/jobs -H 'content-type: application/json' -d '{"command":"echo hello"}'`);
       say(`      npx mesoflow run --api ${stack.apiUrl} -- echo hello`);

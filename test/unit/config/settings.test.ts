@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultFrameworkUser, settingDefs, settingNames, type SettingName } from '../../../config/definitions.js';
 import { withGeneratedTable } from '../../../config/describe.js';
-import { ConfigError, isLoopback, loadConfig, MASK } from '../../../config/load.js';
+import { ConfigError, isLoopback, loadConfig, MASK, redactCredentials } from '../../../config/load.js';
+import { effectiveConfigLines } from '../../../config/describe.js';
+import { temporalTarget } from '../../../config/temporal-connection.js';
 
 const readme = fileURLToPath(new URL('../../../README.md', import.meta.url));
 const worker = { MESOS_MASTER: 'http://m:5050' };
@@ -129,4 +131,17 @@ test('a client certificate needs its key', () => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('credentials in a master address are masked wherever the value is shown', () => {
+  assert.equal(redactCredentials('zk://mesos:pa55@z1:2181,z2:2181/mesos'), `zk://mesos:${MASK}@z1:2181,z2:2181/mesos`);
+  assert.equal(redactCredentials('http://a:5050,https://u:p@b:5050'), `http://a:5050,https://u:${MASK}@b:5050`);
+  assert.throws(
+    () => loadConfig({ MESOS_MASTER: 'zk://mesos:pa55@z1:2181' }, 'worker'),
+    (e: unknown) => e instanceof ConfigError && !e.message.includes('pa55') && e.message.includes(MASK),
+  );
+  const env = { MESOS_MASTER: 'zk://mesos:pa55@z1:2181/mesos', MESOFLOW_API_TOKEN: 'tok-123', TEMPORAL_API_KEY: 'key-456' };
+  const printed = effectiveConfigLines(loadConfig(env, 'worker'), temporalTarget(env)).join('\n');
+  for (const secret of ['pa55', 'tok-123', 'key-456']) assert.ok(!printed.includes(secret), `${secret} in:\n${printed}`);
+  assert.match(printed, /MESOS_MASTER += zk:\/\/mesos:\*{8}@z1:2181\/mesos/);
 });
