@@ -3,7 +3,6 @@
 // commands; others are added by their components.
 import { Command, InvalidArgumentError } from 'commander';
 import { createLogger } from '../common/logger.js';
-import { startDevCluster } from '../devcluster/index.js';
 import { registerJobCommands } from './commands/jobs.js';
 import { registerConfigCommand } from './commands/config.js';
 import { registerServeCommands } from './commands/serve.js';
@@ -32,6 +31,7 @@ export function buildProgram(): Command {
     .option('--followers <n>', 'extra non-leading masters that redirect to the leader', integer('--followers', 0), 0)
     .action(async (opts: { host: string; port: number; agents: number; resources?: string; attributes?: string; workDir?: string; followers: number }) => {
       const logger = createLogger().child({ component: 'mesoflow-devcluster' });
+      const { startDevCluster } = await import('../devcluster/index.js');
       const cluster = await startDevCluster({
         host: opts.host,
         port: opts.port,

@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { handleShutdownSignals } from '../../common/shutdown-signals.js';
 import { redactCredentials } from '../../config/load.js';
-import { startLocalStack, type LocalStack } from '../../stack/start-stack.js';
+import type { LocalStack } from '../../stack/start-stack.js';
 import { startupFailure } from '../process-startup.js';
 
 export function registerStartCommand(program: Command): void {
@@ -15,6 +15,7 @@ export function registerStartCommand(program: Command): void {
       const say = (line: string) => process.stdout.write(`${line}\n`);
       let stack: LocalStack;
       try {
+        const { startLocalStack } = await import('../../stack/start-stack.js');
         stack = await startLocalStack({ say });
       } catch (err) {
         const f = startupFailure(err);
