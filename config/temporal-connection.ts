@@ -77,7 +77,23 @@ export class TemporalConnectError extends Error {
   constructor(address: string, target: { describe: Omit<TemporalTarget['describe'], 'profile'> }, cause: unknown) {
     const first = String((cause as Error)?.message ?? cause).split('\n')[0];
     const how = target.describe.tls === 'off' ? 'without TLS' : target.describe.tls === 'mtls' ? 'with mTLS' : 'with TLS';
-    super(`cannot connect to Temporal at ${address} ${how}${target.describe.serverName ? ` (server name ${target.describe.serverName})` : ''}: ${first}`);
+    const hint = connectHint(target.describe.tls, first ?? '');
+    super(`cannot connect to Temporal at ${address} ${how}${target.describe.serverName ? ` (server name ${target.describe.serverName})` : ''}: ${first}${hint ? ` (${hint})` : ''}`);
     this.name = 'TemporalConnectError';
   }
+}
+
+/** What the usual causes of a failed first connection mean, in the operator's terms. */
+export function connectHint(tls: TemporalTarget['describe']['tls'], cause: string): string | undefined {
+  if (/UnknownIssuer|InvalidCertificate|certificate verify failed|self.signed/i.test(cause)) {
+    return 'the server certificate is not signed by TEMPORAL_TLS_SERVER_CA_CERT_PATH / the system CAs, or does not name TEMPORAL_TLS_SERVER_NAME';
+  }
+  // A refused client certificate shows as a TLS alert, or as the connection
+  // closing right after the handshake (reset, broken pipe, EOF), depending on timing.
+  if (tls === 'mtls' && /transport|reset|broken pipe|eof|handshake|alert|certificate/i.test(cause)) {
+    return 'the server ended the TLS handshake: is the client certificate signed by a CA the server trusts?';
+  }
+  if (tls === 'off' && /ConnectionReset|connection reset|http2|frame/i.test(cause)) return 'does the server expect TLS? set TEMPORAL_TLS=true';
+  if (/refused|deadline|timed out/i.test(cause)) return 'is Temporal listening at that address?';
+  return undefined;
 }

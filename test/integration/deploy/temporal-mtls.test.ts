@@ -89,11 +89,13 @@ test('a client certificate the server does not trust is one clear line at startu
   const line = await failsToStart('rogue-client', { TEMPORAL_TLS_CLIENT_CERT_PATH: pki.rogueClientCert, TEMPORAL_TLS_CLIENT_KEY_PATH: pki.rogueClientKey });
   assert.match(line, new RegExp(`^mesoflow worker: cannot connect to Temporal at ${proxy.address} with mTLS \\(server name ${SERVER_NAME.replace(/\./g, '\\.')}\\): \\S`));
   assert.ok(proxy.stats.refused > refusedBefore, 'the proxy refused the handshake');
+  assert.match(line, /is the client certificate signed by a CA the server trusts\?\)$/);
   t.diagnostic(line);
 });
 
 test('a CA that did not sign the server certificate is one clear line at startup', async (t) => {
   const line = await failsToStart('wrong-ca', { TEMPORAL_TLS_SERVER_CA_CERT_PATH: pki.rogueCaPem });
   assert.match(line, /^mesoflow worker: cannot connect to Temporal at \S+ with mTLS .*: \S/);
+  assert.match(line, /\(the server certificate is not signed by TEMPORAL_TLS_SERVER_CA_CERT_PATH/);
   t.diagnostic(line);
 });
