@@ -44,7 +44,12 @@ export function createApi(deps: ApiDeps): MesoflowApi {
       taskQueue: deps.taskQueue,
       ...(deps.tuning ? { tuning: deps.tuning } : {}),
     }),
-    files: new AgentFilesClient({ masters: deps.masters }),
+    files: new AgentFilesClient({
+      masters: deps.masters,
+      tls: deps.mesosTls,
+      credentials: deps.mesosCredentials,
+      ...(deps.leaderDetector ? { leaderDetector: deps.leaderDetector } : {}),
+    }),
     view(facts: JobFacts) {
       const job = jobView(facts, { temporalUiUrl: deps.temporalUiUrl, namespace: deps.namespace });
       if (job.startedAt !== null) metrics.observeRunning(job.id, job.createdAt, job.startedAt);

@@ -2,8 +2,9 @@
 // the metrics and the dependencies the app was created with.
 import type { Client } from '@temporalio/client';
 import type { Logger } from '../common/logger.js';
+import type { LeaderDetector } from '../mesos/leader/detector.js';
 import type { JobTuning } from '../workflows/job-workflow.js';
-import type { AgentFilesClient } from './logs.js';
+import type { AgentFilesClient, AgentFilesClientOptions } from './logs.js';
 import type { ApiMetrics } from './metrics.js';
 import type { JobService } from './job-service.js';
 import type { JobFacts } from './job-view.js';
@@ -15,8 +16,13 @@ export interface ApiDeps {
   frameworkName: string;
   /** Task queue of the job workflows (the worker's). */
   taskQueue: string;
-  /** Mesos master URLs, for finding agents (logs). */
+  /** Mesos master URLs, for finding agents (logs); empty when leaderDetector finds the leader. */
   masters: string[];
+  /** Finds the leading master (MESOS_MASTER=zk://…); its status is part of /readyz. */
+  leaderDetector?: LeaderDetector;
+  /** TLS (CA, client certificate) and basic auth for those masters and their agents. */
+  mesosTls?: AgentFilesClientOptions['tls'];
+  mesosCredentials?: AgentFilesClientOptions['credentials'];
   /** When set, every /v1 route requires `Authorization: Bearer <token>`. */
   token?: string | undefined;
   tuning?: Partial<JobTuning>;

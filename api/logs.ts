@@ -1,7 +1,8 @@
 // Reading a task's sandbox files through its agent's /files/read endpoint,
 // as the Mesos web UI does, so it works against real agents as well as the
 // devcluster. The agent's address comes from the master's operator API.
-import { request } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
+import type { LeaderDetector } from '../mesos/leader/detector.js';
 import { resolveLocation } from '../mesos/client/index.js';
 
 export class LogReadError extends Error {
@@ -73,15 +74,32 @@ export function decodeFilesReadBody(raw: Buffer): { data: Buffer; offset: number
 export interface AgentFilesClientOptions {
   /** Mesos master base URLs (any of them; a non-leader redirects). */
   masters: string[];
+  /** When set, the leader it knows is asked instead (MESOS_MASTER=zk://…). */
+  leaderDetector?: LeaderDetector;
   timeoutMs?: number;
+  /** CA and client certificate for https:// masters (the worker's MESOS_CA_FILE, MESOS_CERT_FILE, MESOS_KEY_FILE). */
+  tls?: { ca?: string | Buffer; cert?: string | Buffer; key?: string | Buffer } | undefined;
+  /** Basic auth for masters and agents that authenticate their read-only endpoints (MESOS_PRINCIPAL and its secret). */
+  credentials?: { principal: string; secret: string } | undefined;
 }
 
 export class AgentFilesClient {
   private readonly agents = new Map<string, AgentAddress>();
   private readonly timeoutMs: number;
+  private readonly dispatcher: Dispatcher | undefined;
+  private readonly authHeaders: Record<string, string>;
 
   constructor(private readonly options: AgentFilesClientOptions) {
     this.timeoutMs = options.timeoutMs ?? 10_000;
+    const tls = options.tls;
+    this.dispatcher = tls === undefined ? undefined : new Agent({ connect: { ...(tls.ca !== undefined ? { ca: tls.ca } : {}), ...(tls.cert !== undefined && tls.key !== undefined ? { cert: tls.cert, key: tls.key } : {}) } });
+    const c = options.credentials;
+    this.authHeaders = c === undefined ? {} : { Authorization: `Basic ${Buffer.from(`${c.principal}:${c.secret}`, 'utf8').toString('base64')}` };
+  }
+
+  /** Request options every call shares: timeouts, TLS, credentials. */
+  private common(headers: Record<string, string> = {}): { headers: Record<string, string>; headersTimeout: number; bodyTimeout: number; dispatcher?: Dispatcher } {
+    return { headers: { ...headers, ...this.authHeaders }, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs, ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}) };
   }
 
   /** The agent's address, from GET_AGENTS on the leading master (cached). */
@@ -96,16 +114,23 @@ export class AgentFilesClient {
 
   private async refreshAgents(): Promise<void> {
     let lastErr: unknown;
-    for (const master of this.options.masters) {
+    const detector = this.options.leaderDetector;
+    let masters = this.options.masters;
+    if (detector) {
+      try {
+        masters = [await detector.leader({ timeoutMs: this.timeoutMs })];
+      } catch (err) {
+        throw new LogReadError(`could not list the agents: ${(err as Error).message}`, {});
+      }
+    }
+    for (const master of masters) {
       try {
         let url = new URL('/api/v1', master).toString();
         for (let hop = 0; hop < 3; hop++) {
           const res = await request(url, {
             method: 'POST',
-            headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
             body: JSON.stringify({ type: 'GET_AGENTS' }),
-            headersTimeout: this.timeoutMs,
-            bodyTimeout: this.timeoutMs,
+            ...this.common({ 'Content-Type': 'application/json', Accept: 'application/json' }),
           });
           if (res.statusCode === 307 && typeof res.headers.location === 'string') {
             await res.body.dump();
@@ -141,7 +166,7 @@ export class AgentFilesClient {
     const url = `${agent.url}/files/read?path=${encodeURIComponent(path)}&offset=${offset}&length=${length}`;
     let res;
     try {
-      res = await request(url, { headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs });
+      res = await request(url, this.common());
     } catch (err) {
       this.agents.delete(agentId);
       throw new LogReadError(`agent ${agentId} at ${agent.url} is unreachable: ${(err as Error).message}`, { agentId, path });

@@ -116,7 +116,7 @@ export const settingDefs = {
     defaultDoc: 'required; `start`: runs the devcluster',
     secret: false,
     roles: servers,
-    description: 'Mesos masters: `http://host:5050[,…]` or `zk://host:2181[,…]/mesos`',
+    description: 'Mesos masters: `http://host:5050[,…]`, or one `zk://[user:pass@]host:2181[,…]/mesos` as for Mesos\'s `--master` (see "Finding the leading master"; the password is masked in logs and `mesoflow config`)',
   }),
   MESOS_PRINCIPAL: def({ parser: pattern(/^\S+$/, 'a principal without spaces'), default: undefined, defaultDoc: 'unset', secret: false, roles: servers, description: 'Mesos HTTP basic auth principal (with a secret)' }),
   MESOS_SECRET: def({ parser: text('any text'), default: undefined, defaultDoc: 'unset', secret: true, roles: servers, description: 'its secret' }),

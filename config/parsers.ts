@@ -3,6 +3,7 @@
 // words that tell an operator what is allowed (shown in the one-line startup
 // error and in the README's configuration table).
 import { accessSync, constants } from 'node:fs';
+import { MesosMasterSpecError, parseMesosMaster } from '../mesos/master-address.js';
 
 export class SettingValueError extends Error {
   constructor(readonly detail?: string) {
@@ -112,18 +113,21 @@ export const hostPort: Parser<string> = {
 /**
  * Mesos masters, as Mesos's own `--master` flag takes them: comma-separated
  * http(s) URLs, or one `zk://[user:pass@]host:port[,host:port…]/path`
- * (resolved by the ZooKeeper detector; here the string is only checked for
- * its shape).
+ * (mesos/master-address.ts parses both; the ZooKeeper detector resolves a
+ * zk:// one at run time). The value is the `masters` list: the URLs, or the
+ * one zk:// address.
  */
 export const mesosMasters: Parser<string[]> = {
   allowed: 'comma-separated http(s):// master URLs, or zk://host:port[,host:port…]/path',
   parse(raw) {
-    const v = raw.trim();
-    if (v.startsWith('zk://')) {
-      if (!/^zk:\/\/([^@/]+@)?[^/@]+\/.+$/.test(v)) throw new SettingValueError('a zk:// address needs hosts and a path');
-      return [v];
+    let spec;
+    try {
+      spec = parseMesosMaster(raw);
+    } catch (err) {
+      if (err instanceof MesosMasterSpecError) throw new SettingValueError(err.problem);
+      throw err;
     }
-    return list(httpUrl, '').parse(v);
+    return spec.kind === 'urls' ? spec.urls : [raw.trim()];
   },
 };
 

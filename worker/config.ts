@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { defaultFrameworkUser } from '../config/definitions.js';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { DEFAULT_TEMPORAL_ADDRESS, temporalTarget, type TemporalTarget } from '../config/temporal-connection.js';
+import { MesosMasterSpecError, parseMesosMaster } from '../mesos/master-address.js';
 
 const positive = z.coerce.number().positive();
 
@@ -18,7 +19,17 @@ export const workerConfigSchema = z.strictObject({
   temporalConnection: temporalConnectionSchema.optional(),
   /** Task queue of job and session workflows (and of ensureSession/holdSession). */
   taskQueue: z.string().min(1).default('mesoflow'),
-  masters: z.array(z.url()).min(1),
+  /** Master URLs, or one `zk://host:2181/path` (MESOS_MASTER, parsed by mesos/master-address.ts). */
+  masters: z
+    .array(z.string().min(1))
+    .min(1)
+    .superRefine((list, ctx) => {
+      try {
+        parseMesosMaster(list.join(','));
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: err instanceof MesosMasterSpecError ? err.problem : String(err) });
+      }
+    }),
   frameworkName: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only').default('mesoflow'),
   frameworkUser: z.string().min(1).default(defaultFrameworkUser()),
   roles: z.array(z.string().min(1)).min(1).default(['*']),
@@ -26,6 +37,9 @@ export const workerConfigSchema = z.strictObject({
   secret: z.string().optional(),
   /** PEM of a CA to trust for https:// masters. */
   tlsCa: z.string().optional(),
+  /** PEM client certificate and key presented to https:// masters; both or neither. */
+  tlsCert: z.string().optional(),
+  tlsKey: z.string().optional(),
   /** Seconds Mesos keeps the framework (and its tasks) while no scheduler is subscribed. */
   failoverTimeoutSeconds: positive.default(7 * 24 * 3600),
   partitionAware: z.boolean().default(true),
@@ -60,8 +74,35 @@ export class WorkerConfigError extends Error {
 export function compileWorkerConfig(input: WorkerConfigInput): WorkerConfig {
   const r = workerConfigSchema.safeParse(input);
   if (!r.success) throw new WorkerConfigError(r.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`));
-  if ((r.data.principal === undefined) !== (r.data.secret === undefined)) throw new WorkerConfigError(['MESOS_PRINCIPAL and MESOS_SECRET must be set together']);
+  if ((r.data.principal === undefined) !== (r.data.secret === undefined)) throw new WorkerConfigError(['MESOS_PRINCIPAL and MESOS_SECRET (or MESOS_SECRET_FILE) must be set together']);
+  if ((r.data.tlsCert === undefined) !== (r.data.tlsKey === undefined)) throw new WorkerConfigError(['MESOS_CERT_FILE and MESOS_KEY_FILE must be set together']);
   return r.data;
+}
+
+export type MesosConnectionSettings = Pick<WorkerConfig, 'principal' | 'secret' | 'tlsCa' | 'tlsCert' | 'tlsKey'>;
+
+/**
+ * How to reach the Mesos masters (and, for log reads, the agents): basic auth
+ * (the secret loadConfig read from MESOS_SECRET or MESOS_SECRET_FILE) and the
+ * PEM files, read here once per process (loadConfig checked they are
+ * readable). The worker's scheduler client and the API's log reads both take
+ * them from here.
+ */
+export function mesosConnectionFromLoaded(loaded: LoadedConfig): MesosConnectionSettings {
+  const s = loaded.settings;
+  const read = (variable: string, path: string): string => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch (err) {
+      throw new WorkerConfigError([`${variable}=${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`]);
+    }
+  };
+  return {
+    ...(s.MESOS_PRINCIPAL !== undefined ? { principal: s.MESOS_PRINCIPAL, secret: loaded.mesosSecret ?? '' } : {}),
+    ...(s.MESOS_CA_FILE !== undefined ? { tlsCa: read('MESOS_CA_FILE', s.MESOS_CA_FILE) } : {}),
+    ...(s.MESOS_CERT_FILE !== undefined ? { tlsCert: read('MESOS_CERT_FILE', s.MESOS_CERT_FILE) } : {}),
+    ...(s.MESOS_KEY_FILE !== undefined ? { tlsKey: read('MESOS_KEY_FILE', s.MESOS_KEY_FILE) } : {}),
+  };
 }
 
 /** The worker's part of the settings (already validated by loadConfig). */
@@ -76,8 +117,7 @@ export function workerConfigFromLoaded(loaded: LoadedConfig, temporal: TemporalT
     frameworkName: s.MESOFLOW_FRAMEWORK_NAME,
     frameworkUser: s.MESOFLOW_FRAMEWORK_USER ?? defaultFrameworkUser(),
     roles: s.MESOFLOW_ROLES,
-    ...(s.MESOS_PRINCIPAL !== undefined ? { principal: s.MESOS_PRINCIPAL, secret: loaded.mesosSecret ?? '' } : {}),
-    ...(s.MESOS_CA_FILE !== undefined ? { tlsCa: readFileSync(s.MESOS_CA_FILE, 'utf8') } : {}),
+    ...mesosConnectionFromLoaded(loaded),
     failoverTimeoutSeconds: s.MESOFLOW_FAILOVER_TIMEOUT,
     partitionAware: s.MESOFLOW_PARTITION_AWARE,
     sessionHeartbeatTimeoutSeconds: s.MESOFLOW_SESSION_HEARTBEAT_TIMEOUT,
@@ -93,4 +133,13 @@ export function workerConfigFromLoaded(loaded: LoadedConfig, temporal: TemporalT
 /** The worker's configuration from the environment (throws ConfigError naming the first wrong variable). */
 export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   return workerConfigFromLoaded(loadConfig(env, 'worker'), temporalTarget(env));
+}
+
+/** TLS options for https:// masters (scheduler client, API log reads): the CA to trust and the client certificate, when configured. */
+export function mesosTlsOptions(config: Pick<WorkerConfig, 'tlsCa' | 'tlsCert' | 'tlsKey'>): { ca?: string; cert?: string; key?: string } | undefined {
+  if (config.tlsCa === undefined && config.tlsCert === undefined) return undefined;
+  return {
+    ...(config.tlsCa !== undefined ? { ca: config.tlsCa } : {}),
+    ...(config.tlsCert !== undefined && config.tlsKey !== undefined ? { cert: config.tlsCert, key: config.tlsKey } : {}),
+  };
 }

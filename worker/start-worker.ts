@@ -14,7 +14,10 @@ import { redactCredentials } from '../config/load.js';
 import { describeConnection, TemporalConnectError } from '../config/temporal-connection.js';
 import { compileWorkerConfig, type WorkerConfig, type WorkerConfigInput } from './config.js';
 
-export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+// The workflows are bundled from files on disk: the .ts sources in a checkout
+// (run through tsx), the compiled .js beside this module in the built package.
+const ownExtension = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+export const workflowsPath = fileURLToPath(new URL(`../workflows/index.${ownExtension}`, import.meta.url));
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 

@@ -74,6 +74,8 @@ export class FrameworkSession {
   private readonly probes = new TaskProbes();
   private readonly gate: SubscribedGate;
   private isSubscribed = false;
+  /** Why the last SUBSCRIBE failed (shown to waiting jobs); undefined once subscribed. */
+  private subscribeProblem: string | undefined;
   private readonly revival: OfferRevival;
   private readonly held: HeldOffers;
   private readonly router: StatusRouter;
@@ -139,6 +141,7 @@ export class FrameworkSession {
     try {
       await keepSubscribed({
         client: this.client,
+        principal: this.opts.client.principal,
         signal: this.abort.signal,
         log: this.log,
         frameworkInfo: () => this.frameworkInfo(),
@@ -146,6 +149,7 @@ export class FrameworkSession {
         forgetFrameworkId: () => (this.frameworkIdValue = undefined),
         onEvent: (event) => this.handleEvent(event),
         onDisconnected: () => this.onDisconnected(),
+        onSubscribeProblem: (problem) => (this.subscribeProblem = problem),
       });
     } finally {
       clearInterval(reconcileTimer);
@@ -267,7 +271,7 @@ export class FrameworkSession {
         offersSeen: previous?.offersSeen ?? 0,
         reasons: previous?.reasons ?? new Map(),
       };
-      const timer = setTimeout(() => finish({ kind: 'waiting', waiting: summarize(w, Date.now()) }), req.pollMs);
+      const timer = setTimeout(() => finish({ kind: 'waiting', waiting: this.summarizeWait(w) }), req.pollMs);
       const onAbort = () => finish(new Error('awaitOffer cancelled'));
       signal.addEventListener('abort', onAbort);
       this.waiting.add(w, req.first === true);
@@ -283,7 +287,14 @@ export class FrameworkSession {
 
   waitingSummary(taskId: string): MatchReasonSummary | undefined {
     const w = this.waiting.waiters.get(taskId);
-    return w ? summarize(w, Date.now()) : undefined;
+    return w ? this.summarizeWait(w) : undefined;
+  }
+
+  /** The job's wait in words; while the session cannot subscribe, that comes first (no offer can arrive). */
+  private summarizeWait(w: Waiter): MatchReasonSummary {
+    const summary = summarize(w, Date.now());
+    if (this.isSubscribed || this.subscribeProblem === undefined) return summary;
+    return { ...summary, reasons: [{ reason: this.subscribeProblem, offers: 0 }, ...summary.reasons].slice(0, 5) };
   }
 
   /**

@@ -7,7 +7,7 @@ import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { Logger } from '../../common/logger.js';
-import type { WorkerConfig } from '../../worker/config.js';
+import { mesosTlsOptions, type WorkerConfig } from '../../worker/config.js';
 import type { HoldSessionRequest, SessionHostActivities, TaskUpdateSignal } from '../contract.js';
 import { FRAMEWORK_ID_SIGNAL, TASK_UPDATE_SIGNAL, sessionTaskQueue, sessionWorkflowId } from '../contract.js';
 import { FrameworkSession } from './framework-session.js';
@@ -43,7 +43,7 @@ export function createHoldSession(deps: HoldSessionDeps): SessionHostActivities 
         client: {
           masters: config.masters,
           ...(config.principal !== undefined ? { principal: config.principal, secret: config.secret ?? '' } : {}),
-          ...(config.tlsCa !== undefined ? { tls: { ca: config.tlsCa } } : {}),
+          ...(mesosTlsOptions(config) !== undefined ? { tls: mesosTlsOptions(config) } : {}),
           requestTimeoutMs: config.requestTimeoutMs,
           heartbeatMissLimit: config.heartbeatMissLimit,
         },

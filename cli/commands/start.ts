@@ -29,6 +29,7 @@ export function registerStartCommand(program: Command): void {
       say(`  API docs:        ${stack.docsUrl}`);
       if (stack.temporalUiUrl) say(`  Temporal Web UI: ${stack.temporalUiUrl}`);
       say(`  Temporal:        ${stack.temporalAddress} (namespace ${stack.namespace})`);
+      // zk://user:password@… and http://user:password@… both masked.
       say(`  Mesos master:    ${stack.masterUrls.map(redactCredentials).join(', ')}${stack.devcluster ? ' (devcluster)' : ''}`);
       say('');
       say(`Try:  curl -s -X POST ${stack.apiUrl}/v1/jobs -H 'content-type: application/json' -d '{"command":"echo hello"}'`);

@@ -9,6 +9,7 @@ import type { Allocator } from './allocator.js';
 import { allocateOn, plus, releaseOn } from './allocator.js';
 import { ResourceBag } from '../../mesos/resources.js';
 import { masterStatus, stateFor, updateEvent, type MasterContext } from './context.js';
+import { validateTaskExecutor } from './executor-validation.js';
 import { validateId } from './ids.js';
 import type { FrameworkEntry, OfferEntry, TaskEntry } from './model.js';
 import { accountingForm, describeResources, forArithmetic, fromArithmetic } from './resource-format.js';
@@ -78,8 +79,9 @@ function validateTask(fw: FrameworkEntry, task: TaskInfo, agentId: string, pool:
   if ((task.command === undefined) === (task.executor === undefined)) {
     return 'Task should have at least one (but not both) of CommandInfo or ExecutorInfo present';
   }
-  if (task.executor !== undefined) return 'Custom executors are not supported by the devcluster';
-  const wanted = accountingForm(resources);
+  const executorError = validateTaskExecutor(task, fw.id);
+  if (executorError !== undefined) return executorError;
+  const wanted = accountingForm([...resources, ...(task.executor?.resources ?? [])]);
   let fits: boolean;
   try {
     fits = pool.contains(ResourceBag.of(forArithmetic(wanted)));
@@ -89,6 +91,8 @@ function validateTask(fw: FrameworkEntry, task: TaskInfo, agentId: string, pool:
   if (!fits) {
     return `Total resources ${describeResources(wanted, role)} required by task and its executor is more than available ${describeResources(fromArithmetic(pool.toResources()), role)}`;
   }
+  // A well-formed custom executor passes Mesos's checks, but the devcluster's agents only run the command executor.
+  if (task.executor !== undefined) return 'Custom executors are not supported by the devcluster';
   return undefined;
 }
 

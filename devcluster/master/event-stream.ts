@@ -1,5 +1,6 @@
-// One SUBSCRIBE response: a RecordIO stream of JSON events (spec §4): 200,
-// chunked, Content-Type application/json, Mesos-Stream-Id; one record per
+// One SUBSCRIBE response: a RecordIO stream of events (spec §4): 200,
+// chunked, Content-Type the records' media type (JSON, or protobuf for a
+// client that accepts only that), Mesos-Stream-Id; one record per
 // write (one chunk), HEARTBEAT right after SUBSCRIBED and then every interval.
 // Distinguishes the master ending the stream (TEARDOWN, failover, refusal)
 // from the client going away, which is what disconnects a framework.
@@ -9,9 +10,13 @@ import type { ServerResponse } from 'node:http';
 import { encodeRecord } from '../../mesos/recordio.js';
 import type { Logger } from '../../common/logger.js';
 import { toMesosJson } from './json-out.js';
+import { PROTOBUF_MEDIA_TYPE, type MediaType } from './http-util.js';
+import { encodeFromJson } from './protobuf-codec.js';
 import { newStreamId } from './ids.js';
 
 export interface EventStreamOptions {
+  /** The media type of every record (negotiated from the SUBSCRIBE's Accept header). */
+  mediaType: MediaType;
   heartbeatIntervalMs: number;
   logger: Logger;
   /** Called once when the client closed the connection (not when the master ended the stream). */
@@ -39,7 +44,7 @@ export class EventStream {
 
   /** Writes the response head; the stream is open from here on. */
   open(): void {
-    this.res.writeHead(200, { 'Content-Type': 'application/json', 'Mesos-Stream-Id': this.streamId });
+    this.res.writeHead(200, { 'Content-Type': this.options.mediaType, 'Mesos-Stream-Id': this.streamId });
     // Flush the head now: a client waits for it before reading events.
     this.res.flushHeaders();
   }
@@ -69,7 +74,7 @@ export class EventStream {
         this.res.uncork();
       });
     }
-    this.res.write(encodeRecord(toMesosJson(event)));
+    this.res.write(encodeRecord(this.options.mediaType === PROTOBUF_MEDIA_TYPE ? encodeFromJson('mesos.v1.scheduler.Event', event) : toMesosJson(event)));
   }
 
   startHeartbeats(): void {

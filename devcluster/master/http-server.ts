@@ -1,10 +1,12 @@
 // Routing of one master's HTTP server. Every master of the devcluster runs
 // one; only the leader serves the scheduler and operator APIs and the state
 // endpoints, the others redirect there (307 with a protocol-relative
-// Location, spec §14) or answer 503 "No leader elected". Every handler is
+// Location naming the leader's /master/... endpoint, spec §14, recorded in
+// mesos-transcripts/14) or answer 503 "No leader elected". Every handler is
 // wrapped: bad input never crashes the devcluster, a genuine bug is logged and
 // answered 500.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Logger } from '../../common/logger.js';
 import { handleFaultRequest, type FaultRouteDeps } from './faults.js';
 import { BodyTooLargeError, sendEmpty, sendJsonText, sendText, drain } from './http-util.js';
@@ -59,10 +61,24 @@ const STATE_PATHS: Record<string, (m: Master, fid: string | null) => object> = {
   '/state-summary': (m) => masterStateSummary(m),
 };
 
+/**
+ * Where a follower sends a request: the leader's `/master/<endpoint>` with the
+ * query kept, whichever alias was asked. Real masters answer
+ * `/api/v1/scheduler?q` with `//leader:port/master/api/v1/scheduler?q`
+ * (mesos-transcripts/14): libprocess delegates the unprefixed paths to the
+ * `master` process, and the redirect names the request's path as that
+ * process sees it.
+ */
+export function leaderLocation(leader: LeaderAddress, requestUrl: string): string {
+  const url = new URL(requestUrl, 'http://devcluster');
+  const endpoint = url.pathname.startsWith('/master/') ? url.pathname : `/master${url.pathname}`;
+  return `//${leader.hostname}:${leader.port}${endpoint}${url.search}`;
+}
+
 function notLeader(req: IncomingMessage, res: ServerResponse, leader: LeaderAddress | undefined): void {
   drain(req);
   if (leader === undefined) return sendText(res, 503, 'No leader elected');
-  sendEmpty(res, 307, { Location: `//${leader.hostname}:${leader.port}${req.url ?? '/'}` });
+  sendEmpty(res, 307, { Location: leaderLocation(leader, req.url ?? '/') });
 }
 
 async function route(req: IncomingMessage, res: ServerResponse, ctx: RouteContext): Promise<void> {
@@ -78,6 +94,7 @@ async function route(req: IncomingMessage, res: ServerResponse, ctx: RouteContex
       if (ctx.credentials !== undefined) {
         const p = authenticate(req.headers.authorization, ctx.credentials);
         if (p === null) {
+          ctx.stats.recordUnauthorized();
           drain(req);
           return sendText(res, 401, '401 Unauthorized.', { 'WWW-Authenticate': 'Basic realm="mesos-master-scheduler"' });
         }
@@ -113,9 +130,19 @@ async function route(req: IncomingMessage, res: ServerResponse, ctx: RouteContex
   sendEmpty(res, 404);
 }
 
-/** An HTTP server whose routing context is read per request (it changes on master failover). */
-export function createMasterHttpServer(context: () => RouteContext): Server {
-  const server = createServer((req, res) => {
+/** TLS of a master (Mesos: LIBPROCESS_SSL_CERT_FILE, _KEY_FILE, _CA_FILE, _REQUIRE_CERT). */
+export interface MasterTls {
+  cert: string | Buffer;
+  key: string | Buffer;
+  /** CA that client certificates must chain to. */
+  ca?: string | Buffer;
+  /** Refuse the TLS handshake of a client without a certificate signed by `ca`. */
+  requireClientCert?: boolean;
+}
+
+/** An HTTP(S) server whose routing context is read per request (it changes on master failover). */
+export function createMasterHttpServer(context: () => RouteContext, tls?: MasterTls): Server {
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const ctx = context();
     route(req, res, ctx).catch((err: unknown) => {
       if (err instanceof BodyTooLargeError) {
@@ -126,7 +153,21 @@ export function createMasterHttpServer(context: () => RouteContext): Server {
       if (!res.headersSent) sendText(res, 500, 'Internal error in the devcluster master');
       else res.destroy();
     });
-  });
+  };
+  // An https.Server is a tls.Server, not an http.Server, but serves the same
+  // request events and timeouts, which is all the devcluster uses.
+  const server: Server = tls === undefined
+    ? createServer(handler)
+    : (createHttpsServer(
+        {
+          cert: tls.cert,
+          key: tls.key,
+          ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
+          requestCert: tls.requireClientCert === true,
+          rejectUnauthorized: tls.requireClientCert === true,
+        },
+        handler,
+      ) as unknown as Server);
   // Event streams live for hours; keep-alive connections for calls are reused.
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;

@@ -32,7 +32,12 @@ export class BodyTooLargeError extends Error {
   }
 }
 
-export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
+export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
+  return (await readBodyBytes(req, limit)).toString('utf8');
+}
+
+/** The body's raw bytes (protobuf calls are binary). */
+export function readBodyBytes(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -45,7 +50,7 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
       }
       chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -89,13 +94,25 @@ export function acceptsMediaType(header: string | undefined, mediaType: string):
   return best.some((r) => r.q > 0);
 }
 
+export const JSON_MEDIA_TYPE = 'application/json';
+export const PROTOBUF_MEDIA_TYPE = 'application/x-protobuf';
+export type MediaType = typeof JSON_MEDIA_TYPE | typeof PROTOBUF_MEDIA_TYPE;
+
 /**
- * Mesos would stream protobuf to a client that accepts only that; the
- * devcluster speaks JSON only, so such a client gets the 406 Mesos gives when
- * neither type is acceptable.
+ * The media type of the answer (spec §2): JSON when the Accept header allows
+ * it (no header and `*\/*` do), else protobuf when it allows that, else
+ * undefined, which Mesos answers with 406.
  */
-export function acceptsJson(req: IncomingMessage): boolean {
-  return acceptsMediaType(req.headers.accept, 'application/json');
+export function responseMediaType(req: IncomingMessage): MediaType | undefined {
+  if (acceptsMediaType(req.headers.accept, JSON_MEDIA_TYPE)) return JSON_MEDIA_TYPE;
+  if (acceptsMediaType(req.headers.accept, PROTOBUF_MEDIA_TYPE)) return PROTOBUF_MEDIA_TYPE;
+  return undefined;
+}
+
+export function sendBytes(res: ServerResponse, status: number, contentType: string, body: Uint8Array): void {
+  if (res.headersSent) return;
+  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': String(body.length) });
+  res.end(body);
 }
 
 export const NOT_ACCEPTABLE_TEXT = "Expecting 'Accept' to allow 'application/x-protobuf' or 'application/json'";

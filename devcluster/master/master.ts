@@ -21,6 +21,7 @@ import { Allocator, allocateOn, releaseOn } from './allocator.js';
 import { ResourceBag } from '../../mesos/resources.js';
 import { masterStatus, stateFor, updateEvent, type MasterContext, type MasterSettings } from './context.js';
 import { EventStream } from './event-stream.js';
+import { JSON_MEDIA_TYPE, type MediaType } from './http-util.js';
 import { capabilitiesOf, newFrameworkEntry, rolesOf, validateFrameworkInfo, validateRole } from './frameworks.js';
 import { IdGenerator } from './ids.js';
 import type { AgentEntry, AgentRemovalMode, FrameworkEntry, OfferEntry, RemovedAgent, TaskEntry } from './model.js';
@@ -90,21 +91,7 @@ export class Master implements MasterContext {
   }
 
   masterInfo(): Record<string, unknown> {
-    const s = this.settings;
-    const octets = s.ip.split('.').map(Number);
-    const packed = octets.length === 4 && octets.every((o) => Number.isInteger(o) && o >= 0 && o < 256)
-      ? ((octets[0] as number) + (octets[1] as number) * 256 + (octets[2] as number) * 65536 + (octets[3] as number) * 16777216)
-      : 0;
-    return {
-      id: this.masterId,
-      ip: packed,
-      port: s.port,
-      pid: `master@${s.ip}:${s.port}`,
-      hostname: s.hostname,
-      version: s.version,
-      address: { hostname: s.hostname, ip: s.ip, port: s.port },
-      capabilities: [{ type: 'AGENT_UPDATE' }, { type: 'AGENT_DRAINING' }, { type: 'QUOTA_V2' }],
-    };
+    return buildMasterInfo(this.settings, this.masterId);
   }
 
   send(fw: FrameworkEntry, event: object): void {
@@ -221,12 +208,13 @@ export class Master implements MasterContext {
   // ------------------------------------------------------------ frameworks
 
   /** SUBSCRIBE after the HTTP checks: answers 200 and streams (SUBSCRIBED or one ERROR). */
-  subscribe(call: CallOf<'SUBSCRIBE'>, res: ServerResponse): void {
+  subscribe(call: CallOf<'SUBSCRIBE'>, res: ServerResponse, mediaType: MediaType = JSON_MEDIA_TYPE): void {
     const sub = call.subscribe;
     const info = sub.framework_info;
     const suppressed = sub.suppressed_roles ?? [];
     let fw: FrameworkEntry | undefined;
     const stream = new EventStream(res, {
+      mediaType,
       heartbeatIntervalMs: this.settings.heartbeatIntervalMs,
       logger: this.logger,
       onClientClose: () => {
@@ -563,4 +551,22 @@ export class Master implements MasterContext {
   findFramework(id: string): FrameworkEntry | undefined {
     return this.frameworks.get(id);
   }
+}
+
+/** MasterInfo of a master with these settings (the leader's in SUBSCRIBED and GET_MASTER; every master's in ZooKeeper). */
+export function buildMasterInfo(s: MasterSettings, id: string): Record<string, unknown> {
+  const octets = s.ip.split('.').map(Number);
+  const packed = octets.length === 4 && octets.every((o) => Number.isInteger(o) && o >= 0 && o < 256)
+    ? ((octets[0] as number) + (octets[1] as number) * 256 + (octets[2] as number) * 65536 + (octets[3] as number) * 16777216)
+    : 0;
+  return {
+    id,
+    ip: packed,
+    port: s.port,
+    pid: `master@${s.ip}:${s.port}`,
+    hostname: s.hostname,
+    version: s.version,
+    address: { hostname: s.hostname, ip: s.ip, port: s.port },
+    capabilities: [{ type: 'AGENT_UPDATE' }, { type: 'AGENT_DRAINING' }, { type: 'QUOTA_V2' }],
+  };
 }

@@ -4,8 +4,9 @@
 // agent_id, full TaskStatus objects, Resource objects, {"nanoseconds"} times.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Resource } from '../../mesos/schemas/index.js';
-import { readJsonCallBody } from './json-request.js';
-import { NOT_ACCEPTABLE_TEXT, acceptsJson, sendEmpty, sendJsonText, sendText } from './http-util.js';
+import { PROTOBUF_PARSE_ERROR_TEXT, readCallBody } from './call-request.js';
+import { NOT_ACCEPTABLE_TEXT, PROTOBUF_MEDIA_TYPE, responseMediaType, sendBytes, sendEmpty, sendJsonText, sendText } from './http-util.js';
+import { encodeFromJson } from './protobuf-codec.js';
 import { toMesosJson } from './json-out.js';
 import type { Master } from './master.js';
 import type { AgentEntry, FrameworkEntry, TaskEntry } from './model.js';
@@ -142,14 +143,14 @@ function getAgents(master: Master): Record<string, unknown> {
 }
 
 export async function handleOperatorRequest(req: IncomingMessage, res: ServerResponse, master: Master): Promise<void> {
-  const json = await readJsonCallBody(req, res, master.logger);
-  if (json === undefined) return;
+  const body = await readCallBody(req, res, master.logger, 'mesos.v1.master.Call');
+  if (body === undefined) return;
   let call: Record<string, unknown>;
   try {
-    call = protoFromJson(OperatorCallDesc, json.value);
+    call = protoFromJson(OperatorCallDesc, body.value);
   } catch (err) {
     if (err instanceof ProtoJsonError) {
-      sendText(res, 400, `Failed to convert JSON into Call protobuf: ${err.detail}`);
+      sendText(res, 400, body.mediaType === PROTOBUF_MEDIA_TYPE ? PROTOBUF_PARSE_ERROR_TEXT : `Failed to convert JSON into Call protobuf: ${err.detail}`);
       return;
     }
     throw err;
@@ -163,11 +164,16 @@ export async function handleOperatorRequest(req: IncomingMessage, res: ServerRes
     sendText(res, 400, "Failed to validate master::Call: Expecting 'teardown' to be present");
     return;
   }
-  if (!acceptsJson(req)) {
+  const mediaType = responseMediaType(req);
+  if (mediaType === undefined) {
     sendText(res, 406, NOT_ACCEPTABLE_TEXT);
     return;
   }
-  const reply = (key: string, payload: Record<string, unknown>) => sendJsonText(res, 200, toMesosJson({ type, [key]: payload }));
+  const reply = (key: string, payload: Record<string, unknown>) => {
+    const response = { type, [key]: payload };
+    if (mediaType === PROTOBUF_MEDIA_TYPE) sendBytes(res, 200, mediaType, encodeFromJson('mesos.v1.master.Response', response));
+    else sendJsonText(res, 200, toMesosJson(response));
+  };
   switch (type) {
     case 'GET_HEALTH':
       return reply('get_health', { healthy: true });

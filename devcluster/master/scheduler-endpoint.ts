@@ -4,8 +4,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../common/logger.js';
 import { callFromJson } from './call-validation.js';
-import { readJsonCallBody } from './json-request.js';
-import { NOT_ACCEPTABLE_TEXT, acceptsJson, sendEmpty, sendText } from './http-util.js';
+import { PROTOBUF_PARSE_ERROR_TEXT, readCallBody } from './call-request.js';
+import { NOT_ACCEPTABLE_TEXT, PROTOBUF_MEDIA_TYPE, responseMediaType, sendEmpty, sendText } from './http-util.js';
 import type { Master } from './master.js';
 import type { CallStats } from './stats.js';
 
@@ -18,11 +18,13 @@ export interface SchedulerEndpointDeps {
 }
 
 export async function handleSchedulerRequest(req: IncomingMessage, res: ServerResponse, deps: SchedulerEndpointDeps): Promise<void> {
-  const json = await readJsonCallBody(req, res, deps.logger);
-  if (json === undefined) return;
-  const parsed = callFromJson(json.value);
+  const body = await readCallBody(req, res, deps.logger, 'mesos.v1.scheduler.Call');
+  if (body === undefined) return;
+  const parsed = callFromJson(body.value);
   if (!parsed.ok) {
-    sendText(res, 400, parsed.message);
+    // A decoded protobuf call cannot fail the JSON conversion the way text can; if it still does, Mesos's protobuf text applies.
+    const conversion = body.mediaType === PROTOBUF_MEDIA_TYPE && parsed.message.startsWith('Failed to convert JSON');
+    sendText(res, 400, conversion ? PROTOBUF_PARSE_ERROR_TEXT : parsed.message);
     return;
   }
   const call = parsed.call;
@@ -36,7 +38,8 @@ export async function handleSchedulerRequest(req: IncomingMessage, res: ServerRe
     info.principal = principal;
   }
   deps.stats.record(call);
-  if ((call.type === 'SUBSCRIBE' || call.type === 'RECONCILE_OPERATIONS') && !acceptsJson(req)) {
+  const mediaType = responseMediaType(req);
+  if ((call.type === 'SUBSCRIBE' || call.type === 'RECONCILE_OPERATIONS') && mediaType === undefined) {
     sendText(res, 406, NOT_ACCEPTABLE_TEXT);
     return;
   }
@@ -47,7 +50,7 @@ export async function handleSchedulerRequest(req: IncomingMessage, res: ServerRe
       sendText(res, 400, "Subscribe calls should not include the 'Mesos-Stream-Id' header");
       return;
     }
-    deps.master.subscribe(call, res);
+    deps.master.subscribe(call, res, mediaType);
     return;
   }
   const frameworkId = call.framework_id.value;

@@ -8,6 +8,12 @@ export class CallStats {
   readonly launchOperationsPerAccept: Record<string, number> = {};
   /** Tasks named by LAUNCH operations over all ACCEPTs. */
   launchedTaskInfos = 0;
+  /** Scheduler requests refused with 401 (missing or wrong credentials). */
+  unauthorizedRequests = 0;
+
+  recordUnauthorized(): void {
+    this.unauthorizedRequests++;
+  }
 
   record(call: Call): void {
     this.calls[call.type] = (this.calls[call.type] ?? 0) + 1;
@@ -27,6 +33,7 @@ export class CallStats {
       launch_operations_per_accept: this.launchOperationsPerAccept,
       accepts_with_several_launches: acceptsWithSeveralLaunches,
       launched_task_infos: this.launchedTaskInfos,
+      unauthorized_requests: this.unauthorizedRequests,
     };
   }
 }

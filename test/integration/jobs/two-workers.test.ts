@@ -12,7 +12,10 @@ import type { JobResult } from '../../../workflows/job-workflow.js';
 let stack: Stack;
 let second: RunningWorker | undefined;
 before(async () => {
-  stack = await startStack();
+  // Not a takeover test: generous session and stream heartbeat bounds so a
+  // loaded machine's pauses are not mistaken for a dead holder (which would
+  // rightly cause a second SUBSCRIBE).
+  stack = await startStack({ worker: { sessionHeartbeatTimeoutSeconds: 20, heartbeatMissLimit: 10 } });
 });
 after(async () => {
   await second?.stop();

@@ -3,11 +3,11 @@
 // update becomes a signal, and what a reconciliation answer means.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FrameworkErrorEventError, SubscribeRefusedError } from '../../../mesos/client/index.js';
+import { FrameworkErrorEventError, MesosUnauthorizedError, SubscribeRefusedError } from '../../../mesos/client/index.js';
 import { taskStatusSchema } from '../../../mesos/schemas/index.js';
 import { silentLogger } from '../../../common/logger.js';
 import { buildFrameworkInfo } from '../../../activities/session/framework-info.js';
-import { classifySubscribeFailure, nextBackoff, withJitter } from '../../../activities/session/subscription-loop.js';
+import { classifySubscribeFailure, nextBackoff, unauthorizedBackoff, unauthorizedMessage, withJitter } from '../../../activities/session/subscription-loop.js';
 import { OfferRevival, reviveDelay } from '../../../activities/session/offer-revival.js';
 import { toUpdateSignal } from '../../../activities/session/status-router.js';
 import { masterDoesNotKnow, TaskProbes } from '../../../activities/session/task-probes.js';
@@ -41,6 +41,16 @@ test('subscribe failures: a failover elsewhere gives the session up, a removed f
   assert.equal(classifySubscribeFailure(removed, true), 'forgotten');
   assert.equal(classifySubscribeFailure(removed, false), 'retry');
   assert.equal(classifySubscribeFailure(new Error('connection reset'), true), 'retry');
+});
+
+test('refused credentials (401): their own slow backoff and a message naming the principal and the settings', () => {
+  const err = new MesosUnauthorizedError(401, '401 Unauthorized.', 'SUBSCRIBE', 'https://m1:5050/api/v1/scheduler', 'Basic realm="mesos-master-scheduler"');
+  assert.equal(classifySubscribeFailure(err, true), 'unauthorized');
+  assert.deepEqual([1, 2, 3, 4, 5, 6, 7, 20].map(unauthorizedBackoff), [2000, 4000, 8000, 16_000, 32_000, 60_000, 60_000, 60_000]);
+  const named = unauthorizedMessage(err, 'fw');
+  assert.match(named, /https:\/\/m1:5050\/api\/v1\/scheduler refused the framework's credentials with HTTP 401 \(principal 'fw'\)/);
+  assert.match(named, /MESOS_SECRET_FILE/);
+  assert.match(unauthorizedMessage(err, undefined), /no credentials were sent.*set MESOS_PRINCIPAL/);
 });
 
 test('re-subscribe backoff doubles up to 10 s, with up to 30 % jitter', () => {

@@ -27,3 +27,10 @@ test('the Temporal connection comes from the TEMPORAL_* variables', () => {
   assert.equal(c.temporalConnection?.apiKey, 'k');
   assert.equal(c.temporalConnection?.tls, true, 'an API key turns TLS on');
 });
+
+test('MESOS_MASTER may be one zk:// address (its host list has commas of its own); a bad one names MESOS_MASTER', () => {
+  const c = workerConfigFromEnv({ MESOS_MASTER: 'zk://zk1:2181,zk2:2181/mesos' });
+  assert.deepEqual(c.masters, ['zk://zk1:2181,zk2:2181/mesos']);
+  assert.throws(() => workerConfigFromEnv({ MESOS_MASTER: 'zk://zk1:2181' }), /^ConfigError: MESOS_MASTER=zk:\/\/zk1:2181: expected .*\(a zk:\/\/ address needs a path/);
+  assert.throws(() => workerConfigFromEnv({ MESOS_MASTER: 'http://m1:5050,zk://zk1:2181/mesos' }), /^ConfigError: MESOS_MASTER=.*\(a zk:\/\/ address cannot be mixed/);
+});
