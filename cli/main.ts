@@ -6,6 +6,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { createLogger } from '../common/logger.js';
 import type { DevClusterOptions } from '../devcluster/index.js';
 import { readCredentialsFile } from '../devcluster/security/credentials-file.js';
+import { maskPassword } from '../mesos/master-address.js';
 import { registerJobCommands } from './commands/jobs.js';
 import { registerConfigCommand } from './commands/config.js';
 import { registerServeCommands } from './commands/serve.js';
@@ -111,7 +112,7 @@ export function buildProgram(): Command {
       process.stdout.write(`Mesos master (devcluster) at ${cluster.masterUrl}\n`);
       cluster.masterUrls.slice(1).forEach((u) => process.stdout.write(`non-leading master at ${u}\n`));
       for (const a of cluster.agents) process.stdout.write(`agent ${a.info.id} at ${a.info.url}\n`);
-      if (opts.zk !== undefined) process.stdout.write(`masters registered in ZooKeeper at ${opts.zk.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:***@")}\n`);
+      if (opts.zk !== undefined) process.stdout.write(`masters registered in ZooKeeper at ${maskPassword(opts.zk)}\n`);
       let stopping = false;
       const stop = (signal: string) => {
         if (stopping) return;

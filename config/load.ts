@@ -5,9 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { defaultFrameworkUser, settingDefs, settingNames, type Role, type SettingDef, type SettingName, type Settings } from './definitions.js';
+import { maskPassword, PASSWORD_MASK } from '../mesos/master-address.js';
 import { SettingValueError } from './parsers.js';
 
-export const MASK = '********';
+export const MASK = PASSWORD_MASK;
 
 export class ConfigError extends Error {
   constructor(
@@ -34,10 +35,8 @@ export interface LoadedConfig {
   warnings: string[];
 }
 
-/** `scheme://user:password@host` → `scheme://user:********@host` (a zk:// or http:// master may carry credentials). */
-export function redactCredentials(text: string): string {
-  return text.replace(/(\/\/[^/@:\s,]+):[^/@\s]*@/g, `$1:${MASK}@`);
-}
+/** `scheme://user:password@host` → `scheme://user:********@host` (a zk:// or http:// master may carry credentials; mesos/master-address.ts masks them the same way). */
+export const redactCredentials = maskPassword;
 
 /** The shown form of a raw value: secrets never leave the process. */
 export function showValue(name: SettingName, raw: string): string {
