@@ -3,15 +3,17 @@
 // is kept in the memo so that a resubmission can be compared to it.
 import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
+import { liveAttemptDetails, type PendingActivity } from './live-attempt.js';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers.js';
-import { PROGRESS_QUERY } from '../activities/contract.js';
 import type { JobSpec } from '../workflows/job-spec.js';
-import type { JobTuning, JobWorkflowInput } from '../workflows/job-workflow.js';
-import type { JobProgress } from '../workflows/progress.js';
-import { frameworkKey, jobStatusKey, labelsKey } from '../workflows/search-attribute-keys.js';
+import { progressQuery } from '../workflows/job-messages.js';
+import { legacySearchStatuses, type JobMemo } from '../workflows/job-status.js';
+import { JOB_STEPS_VERSION, type JobTuning, type JobWorkflowInput } from '../workflows/job-workflow.js';
+import { withLiveAttempt, type JobProgress } from '../workflows/progress.js';
+import { frameworkKey, jobStatusKey, labelsKey, startSearchAttributes } from '../workflows/search-attribute-keys.js';
 import { newJobId } from '../worker/job-client.js';
 import type { ExecutionStatus, JobFacts } from './job-view.js';
-import { apiStatus, labelsFromKeywords } from './job-view.js';
+import { labelsFromKeywords } from './job-view.js';
 import type { ApiJobStatus } from './schemas.js';
 import { problems } from './problem.js';
 
@@ -59,39 +61,19 @@ export interface ListFilter {
   cursor?: string;
 }
 
-/** Search-attribute statuses an API status can hide behind (WAITING covers the three waiting phases). */
-function searchStatusesFor(s: ApiJobStatus): string[] {
-  switch (s) {
-    case 'QUEUED':
-    case 'WAITING_FOR_OFFER':
-      return ['WAITING'];
-    case 'LAUNCHING':
-      return ['WAITING', 'RUNNING'];
-    default:
-      return [s];
-  }
-}
-
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  return out;
-}
-
 const quote = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 export function listQuery(frameworkName: string, f: Pick<ListFilter, 'status' | 'labels'>): string {
-  const parts = [`WorkflowType = ${quote(JOB_WORKFLOW_TYPE)}`, `${frameworkKey.name} = ${quote(frameworkName)}`];
+  // A run that continued as new is not a job of its own: its successor is.
+  const parts = [`WorkflowType = ${quote(JOB_WORKFLOW_TYPE)}`, `${frameworkKey.name} = ${quote(frameworkName)}`, `ExecutionStatus != 'ContinuedAsNew'`];
   if (f.status !== undefined) {
-    const ss = searchStatusesFor(f.status);
-    parts.push(ss.length === 1 ? `${jobStatusKey.name} = ${quote(ss[0] as string)}` : `${jobStatusKey.name} IN (${ss.map(quote).join(', ')})`);
+    // The search attribute holds the API's own status: the filter is exact.
+    const ss = [f.status, ...(legacySearchStatuses[f.status] ?? [])];
+    const byAttribute = ss.length === 1 ? `${jobStatusKey.name} = ${quote(f.status)}` : `${jobStatusKey.name} IN (${ss.map(quote).join(', ')})`;
+    if (f.status === 'CANCELLED') parts.push(`(${byAttribute} OR ExecutionStatus IN ('Canceled', 'Terminated'))`);
+    else if (f.status === 'SUCCEEDED' || f.status === 'FAILED' || f.status === 'TIMED_OUT') parts.push(byAttribute);
+    // Not finished: a workflow terminated by hand keeps its last attribute.
+    else parts.push(`${byAttribute} AND ExecutionStatus = 'Running'`);
   }
   for (const l of f.labels) parts.push(`${labelsKey.name} = ${quote(l)}`);
   return parts.join(' AND ');
@@ -112,18 +94,14 @@ export class JobService {
   async create(spec: JobSpec, id: string | undefined): Promise<CreateResult> {
     const jobId = id ?? newJobId();
     const hash = specHash(spec);
-    const input: JobWorkflowInput = { spec, frameworkName: this.options.frameworkName, ...(this.options.tuning ? { tuning: this.options.tuning } : {}) };
+    const input: JobWorkflowInput = { spec, frameworkName: this.options.frameworkName, steps: JOB_STEPS_VERSION, ...(this.options.tuning ? { tuning: this.options.tuning } : {}) };
     try {
       const handle = await this.client.workflow.start(JOB_WORKFLOW_TYPE, {
         taskQueue: this.options.taskQueue,
         workflowId: jobId,
         args: [input],
-        memo: { specHash: hash, ...(spec.name ? { name: spec.name } : {}) },
-        typedSearchAttributes: [
-          { key: jobStatusKey, value: 'WAITING' },
-          { key: frameworkKey, value: this.options.frameworkName },
-          { key: labelsKey, value: Object.entries(spec.labels).map(([k, v]) => `${k}=${v}`) },
-        ],
+        memo: { specHash: hash, ...(spec.name ? { name: spec.name } : {}) } satisfies JobMemo,
+        typedSearchAttributes: [...startSearchAttributes(this.options.frameworkName, spec.labels)],
         // Job ids stay unique for as long as Temporal keeps the closed workflow.
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         workflowIdConflictPolicy: 'FAIL',
@@ -135,7 +113,8 @@ export class JobService {
           id: jobId,
           progress: undefined,
           executionStatus: 'RUNNING',
-          searchStatus: 'WAITING',
+          searchStatus: 'WAITING_FOR_OFFER',
+          memo: {},
           createdAt: new Date(),
           closedAt: undefined,
           labels: { ...spec.labels },
@@ -150,14 +129,16 @@ export class JobService {
     if (existing.info.type !== JOB_WORKFLOW_TYPE || existing.info.memo?.specHash !== hash) {
       throw problems.conflict(`a job with id ${jobId} exists with a different spec`);
     }
-    return { created: false, facts: await this.factsOf(existing.info) };
+    return { created: false, facts: await this.factsOf(existing.info, true) };
   }
 
   /** The job's facts, or undefined when no job has this id. */
   async get(id: string): Promise<JobFacts | undefined> {
     const d = await this.describe(id);
     if (d === undefined || d.info.type !== JOB_WORKFLOW_TYPE) return undefined;
-    return this.factsOf(d.info);
+    const facts = await this.factsOf(d.info, true);
+    if (facts.progress) facts.progress = withLiveAttempt(facts.progress, liveAttemptDetails(d.pending));
+    return facts;
   }
 
   async list(f: ListFilter): Promise<{ jobs: JobFacts[]; nextCursor: string | null }> {
@@ -182,10 +163,9 @@ export class JobService {
     const infos = await Promise.all(
       (res.executions ?? []).map((raw) => executionInfoFromRaw(raw, this.client.options.loadedDataConverter, raw, this.options.namespace)),
     );
-    // Each item asks its workflow for progress (a replay for a closed one, once):
-    // a few at a time, so that a long page does not flood the workers.
-    let jobs = await mapLimit(infos, 8, (i) => this.factsOf(i as WorkflowExecutionInfo));
-    if (f.status !== undefined) jobs = jobs.filter((j) => apiStatus(j.progress, j.executionStatus, j.searchStatus) === f.status);
+    // A row is what visibility holds (search attributes and memo): no
+    // workflow is asked, so a page costs this one call.
+    const jobs = await Promise.all(infos.map((i) => this.factsOf(i as WorkflowExecutionInfo, false)));
     const token = res.nextPageToken;
     return { jobs, nextCursor: token && token.length > 0 ? Buffer.from(token).toString('base64url') : null };
   }
@@ -207,7 +187,7 @@ export class JobService {
     if (cached) return cached;
     try {
       const p = await this.client.withDeadline(Date.now() + (this.options.queryTimeoutMs ?? 10_000), () =>
-        this.client.workflow.getHandle(id).query<JobProgress>(PROGRESS_QUERY),
+        this.client.workflow.getHandle(id).query(progressQuery),
       );
       if (closed && p.phase === 'terminal') {
         if (this.closed.size >= 1000) this.closed.delete(this.closed.keys().next().value as string);
@@ -219,24 +199,28 @@ export class JobService {
     }
   }
 
-  private async describe(id: string): Promise<{ info: ExecutionSummary } | undefined> {
+  private async describe(id: string): Promise<{ info: ExecutionSummary; pending: readonly PendingActivity[] | null | undefined } | undefined> {
     try {
-      return { info: await this.client.workflow.getHandle(id).describe() };
+      const d = await this.client.workflow.getHandle(id).describe();
+      return { info: d, pending: d.raw.pendingActivities };
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return undefined;
       throw err;
     }
   }
 
-  private async factsOf(info: ExecutionSummary): Promise<JobFacts> {
+  /** `ask`: query the workflow for its progress (a single job); a list row is built from visibility alone. */
+  private async factsOf(info: ExecutionSummary, ask: boolean): Promise<JobFacts> {
     const closed = info.status.name !== 'RUNNING';
-    const progress = await this.progress(info.workflowId, closed);
-    const name = info.memo?.name;
+    const progress = ask ? await this.progress(info.workflowId, closed) : undefined;
+    const memo = (info.memo ?? {}) as JobMemo;
+    const name = memo.name;
     return {
       id: info.workflowId,
       progress,
       executionStatus: info.status.name as ExecutionStatus,
       searchStatus: info.typedSearchAttributes.get(jobStatusKey),
+      memo,
       createdAt: info.startTime,
       closedAt: info.closeTime,
       labels: labelsFromKeywords(info.typedSearchAttributes.get(labelsKey)),

@@ -1,6 +1,7 @@
 // Pure mapping from what Temporal knows of a job (the workflow's progress
 // query, its execution status and search attributes) to the API's job.
 import type { JobProgress, AttemptProgress } from '../workflows/progress.js';
+import { jobStatuses, type JobMemo } from '../workflows/job-status.js';
 import type { ApiAttempt, ApiJob, ApiJobStatus } from './schemas.js';
 
 /** Temporal's execution status names (WorkflowExecutionStatusName). */
@@ -13,6 +14,8 @@ export interface JobFacts {
   executionStatus: ExecutionStatus;
   /** The MesoflowJobStatus search attribute. */
   searchStatus: string | undefined;
+  /** The workflow's memo: name, and at the end exit code, message and start time. */
+  memo: JobMemo;
   createdAt: Date;
   closedAt: Date | undefined;
   labels: Record<string, string>;
@@ -69,10 +72,13 @@ export function apiStatus(progress: JobProgress | undefined, execution: Executio
         return progress.status === 'RUNNING' ? 'RUNNING' : 'QUEUED';
     }
   }
+  // No progress (a list row): the search attribute holds the API's status.
+  const listed = (jobStatuses as readonly string[]).includes(searchStatus ?? '') ? (searchStatus as ApiJobStatus) : undefined;
   const closed = fromExecution(execution);
-  if (closed !== undefined) return closed;
-  if (searchStatus === 'RUNNING') return 'RUNNING';
-  if (searchStatus === 'SUCCEEDED' || searchStatus === 'FAILED' || searchStatus === 'CANCELLED' || searchStatus === 'TIMED_OUT') return searchStatus;
+  if (closed !== undefined) return listed !== undefined && isTerminal(listed) ? listed : closed;
+  if (listed !== undefined) return listed;
+  // Written by jobs started before the vocabulary was one.
+  if (searchStatus === 'WAITING') return 'WAITING_FOR_OFFER';
   return 'QUEUED';
 }
 
@@ -126,14 +132,14 @@ export function jobView(f: JobFacts, options: ViewOptions = {}): ApiJob {
     name: f.name ?? null,
     status,
     phase: p?.phase ?? (isTerminal(status) ? 'terminal' : 'pending'),
-    exitCode: p?.exitCode ?? (isTerminal(status) ? (lastAttempt?.exitCode ?? null) : null),
-    message: p?.message ?? null,
+    exitCode: p?.exitCode ?? (isTerminal(status) ? (lastAttempt?.exitCode ?? f.memo.exitCode ?? null) : null),
+    message: p?.message ?? f.memo.message ?? null,
     waiting: p ? waitingView(p, status) : null,
     attempts: (p?.attempts ?? []).map(attemptView),
     frameworkId: p?.frameworkId ?? null,
     labels: { ...f.labels },
     createdAt: f.createdAt.toISOString(),
-    startedAt: firstRunningAt(p) ?? null,
+    startedAt: firstRunningAt(p) ?? f.memo.startedAt ?? null,
     // The progress can say terminal a moment before the workflow closes: then the last update's time.
     endedAt: f.closedAt?.toISOString() ?? (isTerminal(status) ? (lastAttempt?.statuses.at(-1)?.time ?? null) : null),
     links: {

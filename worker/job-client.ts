@@ -1,12 +1,13 @@
 // Starting and reading jobs from outside (the HTTP API, the CLI, tests):
 // a job is a jobWorkflow on the worker's task queue.
 import { randomUUID } from 'node:crypto';
-import type { Client, WorkflowHandle } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
-import { PROGRESS_QUERY } from '../activities/contract.js';
+import type { Client, WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { liveAttemptDetails } from '../api/live-attempt.js';
 import { jobSpec, type JobSpecInput } from '../workflows/job-spec.js';
-import type { JobTuning, JobWorkflowInput } from '../workflows/job-workflow.js';
-import type { JobProgress, MatchReasonSummary } from '../workflows/progress.js';
+import { progressQuery } from '../workflows/job-messages.js';
+import { JOB_STEPS_VERSION, type JobTuning, type JobWorkflowInput } from '../workflows/job-workflow.js';
+import { withLiveAttempt, type JobProgress } from '../workflows/progress.js';
+import { startSearchAttributes } from '../workflows/search-attribute-keys.js';
 
 export interface StartJobOptions {
   spec: JobSpecInput;
@@ -17,7 +18,7 @@ export interface StartJobOptions {
   tuning?: Partial<JobTuning>;
 }
 
-export type JobHandle = WorkflowHandle;
+export type JobHandle = WorkflowHandleWithFirstExecutionRunId;
 
 export function newJobId(): string {
   return `job-${randomUUID()}`;
@@ -25,37 +26,32 @@ export function newJobId(): string {
 
 /** Validates the spec first (throws InvalidJobSpecError listing every problem), then starts the job. */
 export async function startJob(client: Client, options: StartJobOptions): Promise<JobHandle> {
-  const input: JobWorkflowInput = { spec: jobSpec(options.spec), frameworkName: options.frameworkName, ...(options.tuning ? { tuning: options.tuning } : {}) };
+  const spec = jobSpec(options.spec);
+  const input: JobWorkflowInput = { spec, frameworkName: options.frameworkName, steps: JOB_STEPS_VERSION, ...(options.tuning ? { tuning: options.tuning } : {}) };
   return client.workflow.start('jobWorkflow', {
     taskQueue: options.taskQueue,
     workflowId: options.jobId ?? newJobId(),
     args: [input],
+    typedSearchAttributes: [...startSearchAttributes(options.frameworkName, spec.labels)],
+    ...(spec.name ? { memo: { name: spec.name } } : {}),
   });
 }
 
 export function jobProgress(handle: WorkflowHandle): Promise<JobProgress> {
-  return handle.query<JobProgress>(PROGRESS_QUERY);
+  return handle.query(progressQuery);
 }
 
 /**
- * The progress, with the waiting summary taken live from the pending
- * awaitOffer's heartbeat when it is newer than what the workflow recorded
- * at its last poll (polls are minutes apart on long waits).
+ * The progress, with what the attempt's open activity heartbeated and the
+ * workflow has not recorded yet (why the job waits, a launch under way).
  */
 export async function jobProgressLive(handle: WorkflowHandle): Promise<JobProgress> {
   const progress = await jobProgress(handle);
-  if (progress.phase !== 'waiting-for-offer') return progress;
   try {
     const desc = await handle.describe();
-    for (const a of desc.raw.pendingActivities ?? []) {
-      if (a.activityType?.name !== 'awaitOffer') continue;
-      const payload = a.heartbeatDetails?.payloads?.[0];
-      if (!payload) continue;
-      const live = defaultPayloadConverter.fromPayload<MatchReasonSummary | undefined>(payload);
-      if (live && live.offersSeen >= (progress.waiting?.offersSeen ?? 0)) progress.waiting = live;
-    }
+    return withLiveAttempt(progress, liveAttemptDetails(desc.raw.pendingActivities));
   } catch {
-    // The recorded summary is still a fair answer.
+    // The recorded progress is still a fair answer.
+    return progress;
   }
-  return progress;
 }

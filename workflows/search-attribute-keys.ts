@@ -4,3 +4,15 @@ import { defineSearchAttributeKey } from '@temporalio/common';
 export const jobStatusKey = defineSearchAttributeKey('MesoflowJobStatus', 'KEYWORD');
 export const labelsKey = defineSearchAttributeKey('MesoflowLabels', 'KEYWORD_LIST');
 export const frameworkKey = defineSearchAttributeKey('MesoflowFramework', 'KEYWORD');
+
+/**
+ * What a job is listed with from its start (the starter sets these, so the
+ * workflow need not upsert them): its status, framework and labels.
+ */
+export function startSearchAttributes(frameworkName: string, labels: Record<string, string> | undefined) {
+  return [
+    { key: jobStatusKey, value: 'WAITING_FOR_OFFER' },
+    { key: frameworkKey, value: frameworkName },
+    { key: labelsKey, value: Object.entries(labels ?? {}).map(([k, v]) => `${k}=${v}`) },
+  ] as const;
+}
