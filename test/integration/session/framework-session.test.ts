@@ -9,6 +9,8 @@ import { FrameworkSession, type FrameworkSessionOptions } from '../../../activit
 import type { TaskUpdateSignal } from '../../../activities/contract.js';
 import { jobSpec } from '../../../workflows/job-spec.js';
 import { until } from '../../support/wait.js';
+import { sessionSettings } from '../../../activities/session/session-settings.js';
+import { compileWorkerConfig } from '../../../worker/config.js';
 
 let cluster: DevCluster;
 const sessions: FrameworkSession[] = [];
@@ -28,17 +30,19 @@ function open(updates: TaskUpdateSignal[], overrides: Partial<FrameworkSessionOp
   const session = new FrameworkSession({
     frameworkName: 'session-test',
     frameworkId: undefined,
-    client: { masters: [cluster.masterUrl], heartbeatMissLimit: 3 },
-    user: 'root',
-    roles: ['*'],
-    failoverTimeoutSeconds: 600,
-    partitionAware: true,
-    declineRefuseSeconds: 1,
-    leaseTimeoutMs: 5000,
-    batchWindowMs: 50,
-    suppressDelayMs: 300,
-    reconcileIntervalMs: 60_000,
-    probeTimeoutMs: 5000,
+    settings: sessionSettings(
+      compileWorkerConfig({
+        masters: [cluster.masterUrl],
+        heartbeatMissLimit: 3,
+        frameworkUser: 'root',
+        failoverTimeoutSeconds: 600,
+        declineRefuseSeconds: 1,
+        leaseTimeoutMs: 5000,
+        batchWindowMs: 50,
+        suppressDelayMs: 300,
+        reconcileIntervalSeconds: 60,
+      }),
+    ),
     logger: silentLogger,
     signalJob: async (_wf, u) => {
       updates.push(u);
