@@ -121,6 +121,14 @@ function waitingView(p: JobProgress, status: ApiJobStatus): ApiJob['waiting'] {
   return { reason, offersSeen: w.offersSeen, reasons: w.reasons.map((r) => ({ ...r })), at: w.at };
 }
 
+/**
+ * A job succeeds only when its task finished, i.e. exited 0: a successful
+ * job writes no memo at its end (one event less), so its list row says so
+ * from the status alone. The message is the one the workflow ends with.
+ */
+const SUCCESS_EXIT_CODE = 0;
+const SUCCESS_MESSAGE = 'task finished';
+
 export function jobView(f: JobFacts, options: ViewOptions = {}): ApiJob {
   const status = apiStatus(f.progress, f.executionStatus, f.searchStatus);
   const p = f.progress;
@@ -132,8 +140,8 @@ export function jobView(f: JobFacts, options: ViewOptions = {}): ApiJob {
     name: f.name ?? null,
     status,
     phase: p?.phase ?? (isTerminal(status) ? 'terminal' : 'pending'),
-    exitCode: p?.exitCode ?? (isTerminal(status) ? (lastAttempt?.exitCode ?? f.memo.exitCode ?? null) : null),
-    message: p?.message ?? f.memo.message ?? null,
+    exitCode: p?.exitCode ?? (isTerminal(status) ? (lastAttempt?.exitCode ?? f.memo.exitCode ?? (status === 'SUCCEEDED' ? SUCCESS_EXIT_CODE : null)) : null),
+    message: p?.message ?? f.memo.message ?? (status === 'SUCCEEDED' && p === undefined ? SUCCESS_MESSAGE : null),
     waiting: p ? waitingView(p, status) : null,
     attempts: (p?.attempts ?? []).map(attemptView),
     frameworkId: p?.frameworkId ?? null,

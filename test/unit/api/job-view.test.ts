@@ -40,6 +40,12 @@ test('without progress, open workflows fall back to the search attribute', () =>
   assert.equal(apiStatus(undefined, 'TERMINATED', 'RUNNING'), 'CANCELLED');
 });
 
+test('a list row of a succeeded job says exit code 0 without a memo', () => {
+  const v = jobView(facts(undefined, { executionStatus: 'COMPLETED', searchStatus: 'SUCCEEDED', closedAt: created }));
+  assert.equal(v.exitCode, 0);
+  assert.equal(v.message, 'task finished');
+});
+
 test('a list row (no progress) shows the memo written at the end', () => {
   const v = jobView(facts(undefined, { executionStatus: 'FAILED', searchStatus: 'FAILED', closedAt: created, memo: { exitCode: 3, message: 'all 1 attempts used; last attempt: TASK_FAILED', startedAt: '2026-01-01T00:00:01.000Z' } }));
   assert.equal(v.status, 'FAILED');
