@@ -171,6 +171,9 @@ export class FrameworkSession {
     this.abort.abort();
     this.revival.stop();
     this.onDisconnected();
+    // Jobs waiting here wait elsewhere: their activities fail and are retried on the next holder.
+    const gone = new SessionClosedError(this.opts.frameworkName);
+    for (const w of [...this.waiting.waiters.values()]) w.abandon(gone);
     await this.client.close().catch(() => undefined);
   }
 
@@ -272,6 +275,7 @@ export class FrameworkSession {
         uniqueGroups: uniqueGroups(req.spec),
         since,
         resolve: (lease: OfferLease) => finish({ kind: 'leased', lease }),
+        abandon: (err: Error) => finish(err),
         seenOffers: previous?.seenOffers ?? new Set(),
         offersSeen: previous?.offersSeen ?? 0,
         reasons: previous?.reasons ?? new Map(),

@@ -19,6 +19,8 @@ export interface Waiter {
   uniqueGroups: string[];
   since: number;
   resolve(lease: OfferLease): void;
+  /** The session closed: the wait fails (the activity is retried where the session lives next). */
+  abandon(err: Error): void;
   seenOffers: Set<string>;
   offersSeen: number;
   reasons: Map<string, number>;

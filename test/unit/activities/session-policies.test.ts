@@ -161,7 +161,7 @@ test('live tasks are reconciled and occupy their UNIQUE groups; ended ones do ne
 });
 
 function waiter(taskId: string): Waiter {
-  return { taskId, demand: { id: taskId, resources: { cpus: 0.1, mem: 32 } }, uniqueGroups: [], since: 0, resolve: () => undefined, seenOffers: new Set(), offersSeen: 0, reasons: new Map() };
+  return { taskId, demand: { id: taskId, resources: { cpus: 0.1, mem: 32 } }, uniqueGroups: [], since: 0, resolve: () => undefined, abandon: () => undefined, seenOffers: new Set(), offersSeen: 0, reasons: new Map() };
 }
 
 test('waiting jobs: served in arrival order, a re-placed task first; statistics kept between polls for 10 min', () => {
