@@ -10,7 +10,7 @@
 export interface FlushPolicy {
   /** Bound on waiting for a lease's launch to come back. */
   leaseTimeoutMs: number;
-  /** Once a launch came in, how long the leases still out may take before the ACCEPT goes without them. */
+  /** Once a launch came in, how long the leases still out may take before the ACCEPT goes without them (at least; half the lease round trip when that is longer). */
   batchWindowMs: number;
   /** While jobs keep arriving, the ACCEPT waits until none arrived for this long... */
   gatherQuietMs: number;
@@ -40,7 +40,14 @@ export interface Arrivals {
 /** The time (epoch ms) at which the offer's ACCEPT goes out; at or before `now` means now. */
 export function flushAt(o: OfferProgress, arrivals: Arrivals, p: FlushPolicy, now: number): number {
   const hardStop = o.firstLeaseAt + p.leaseTimeoutMs;
-  if (o.leasesOut > 0) return o.lastLaunchAt === undefined ? hardStop : Math.min(hardStop, o.lastLaunchAt + p.batchWindowMs);
+  if (o.leasesOut > 0) {
+    if (o.lastLaunchAt === undefined) return hardStop;
+    // The launches of one offer come back about as slowly as the first did
+    // (a loaded Temporal makes that seconds): allow the others half that
+    // round trip again, at least the batch window, before going without them.
+    const roundTrip = Math.max(0, o.lastLaunchAt - o.firstLeaseAt);
+    return Math.min(hardStop, o.lastLaunchAt + Math.max(p.batchWindowMs, roundTrip / 2));
+  }
   if (o.launching === 0) return now;
   if (o.turnedAway) return now;
   // A lone job (none arrived shortly before it) launches at once.

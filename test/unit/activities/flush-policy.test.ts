@@ -8,9 +8,11 @@ import { flushAt, idleOffer, type FlushPolicy, type OfferProgress } from '../../
 const p: FlushPolicy = { leaseTimeoutMs: 5000, batchWindowMs: 200, gatherQuietMs: 100, gatherMaxMs: 500 };
 const offer = (o: Partial<OfferProgress>): OfferProgress => ({ firstLeaseAt: 1000, lastLaunchAt: undefined, leasesOut: 0, launching: 1, turnedAway: false, ...o });
 
-test('leases still out: wait for them, at most the batch window after the last launch, at most the lease timeout', () => {
+test('leases still out: wait for them, the batch window (or half the lease round trip) after the last launch, at most the lease timeout', () => {
   assert.equal(flushAt(offer({ leasesOut: 2, launching: 0 }), { lastAt: 990, previousAt: 980 }, p, 1010), 6000);
   assert.equal(flushAt(offer({ leasesOut: 1, lastLaunchAt: 1300 }), { lastAt: 990, previousAt: 980 }, p, 1310), 1500);
+  // A slow round trip (1 s from lease to launch): the others get 500 ms more.
+  assert.equal(flushAt(offer({ leasesOut: 1, lastLaunchAt: 2000 }), { lastAt: 990, previousAt: 980 }, p, 2010), 2500);
   assert.equal(flushAt(offer({ leasesOut: 1, lastLaunchAt: 5900 }), { lastAt: 990, previousAt: 980 }, p, 5910), 6000);
 });
 
