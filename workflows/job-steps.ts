@@ -7,6 +7,7 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   sleep,
   upsertMemo,
@@ -26,6 +27,8 @@ import { classifyTerminal, decideAfterAttempt, failureMessage } from './retry-de
 import { frameworkKey, jobStatusKey, labelsKey } from './search-attribute-keys.js';
 import { deriveTaskId } from './task-id.js';
 import { endsAttempt } from './task-states.js';
+import { reachedLimit, shouldContinueAsNew } from './history-bound.js';
+import { UpdateGate } from './update-gate.js';
 
 const MAX_QUIET_MS = 15 * 60_000;
 /** offerTimeoutSeconds' default (job-spec.ts), for the first attempt's deadline before the spec is validated. */
@@ -66,6 +69,8 @@ export interface JobState {
   unreachableSince: Map<string, number>;
   /** The MesoflowJobStatus this run last wrote (or found at its start). */
   listed: ListedStatus | undefined;
+  /** Holds update signals while an attempt's placeAndLaunch is open (update-gate.ts says why). */
+  gate: UpdateGate<TaskUpdateSignal>;
 }
 
 export function newJobState(jobId: string, input: JobWorkflowInput): JobState {
@@ -83,10 +88,16 @@ export function newJobState(jobId: string, input: JobWorkflowInput): JobState {
     lastUpdateAt: new Map(),
     unreachableSince: new Map(),
     listed: r?.listed,
+    gate: new UpdateGate(),
   };
 }
 
 // ---- messages ----------------------------------------------------------
+
+/** A status update signal: applied now, or after the open placeAndLaunch's own updates. */
+export function onUpdateSignal(s: JobState, u: TaskUpdateSignal): void {
+  s.gate.offer(u, (x) => recordUpdate(s, x));
+}
 
 /** A status update (signal, or recorded by placeAndLaunch). */
 export function recordUpdate(s: JobState, u: TaskUpdateSignal): void {
@@ -190,6 +201,8 @@ export async function runAttempt(s: JobState): Promise<AttemptOutcome> {
   if (s.attemptNo > 1) list(s, 'WAITING_FOR_OFFER');
   const offerDeadline = Date.now() + offerTimeoutSeconds(s) * 1000;
   let r: PlaceAndLaunchResult;
+  const apply = (u: TaskUpdateSignal) => recordUpdate(s, u);
+  s.gate.hold();
   try {
     r = await sessionActivities(s, offerDeadline).attempt.placeAndLaunch({
       jobId: s.jobId,
@@ -200,6 +213,7 @@ export async function runAttempt(s: JobState): Promise<AttemptOutcome> {
       firstUpdateMs: s.tuning.firstUpdateSeconds * 1000,
     });
   } catch (err) {
+    s.gate.release([], apply);
     if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'InvalidJobSpec') {
       finish(s.progress, 'FAILED', err.cause.message);
       listEnd(s, 'FAILED');
@@ -209,7 +223,8 @@ export async function runAttempt(s: JobState): Promise<AttemptOutcome> {
   }
   s.spec = r.spec;
   if (r.frameworkId) s.progress.frameworkId = r.frameworkId;
-  for (const u of r.updates) recordUpdate(s, u);
+  // The activity's updates first: signals that arrived meanwhile came later at Mesos.
+  s.gate.release(r.updates, apply);
   if (r.kind === 'no-offer') {
     if (r.waiting) s.progress.waiting = r.waiting;
     failJob(s, 'FAILED', `no fitting offer within ${offerTimeoutSeconds(s)}s`);
@@ -269,7 +284,7 @@ export async function followTask(s: JobState): Promise<AttemptOutcome> {
   let next: Alarm | undefined;
   listRunning(s, a);
   while (!ended(a)) {
-    if (workflowInfo().historyLength >= s.tuning.maxHistoryEvents) await continueWithLiveAttempt(s);
+    if (reachedLimit(workflowInfo(), s.tuning.maxHistoryEvents) || continueBeforeLimit(s)) await continueWithLiveAttempt(s);
     const lastHeard = () => Math.max(s.lastUpdateAt.get(a.taskId) ?? startedAt, lastReconcileAt);
     const unreachable = s.unreachableSince.get(a.taskId);
     const wakeAt = Math.min(deadline, lastHeard() + quietMs, unreachable !== undefined ? unreachable + boundMs : Infinity);
@@ -291,6 +306,7 @@ export async function followTask(s: JobState): Promise<AttemptOutcome> {
       return { kind: 'infrastructure', cause: `TASK_UNREACHABLE for more than ${s.tuning.unreachableBoundSeconds}s` };
     }
     if (now - lastHeard() >= quietMs) {
+      if (continueBeforeLimit(s)) await continueWithLiveAttempt(s);
       const heard = s.lastUpdateAt.get(a.taskId) ?? -1;
       // Quiet again since the last question: ask less often.
       quietMs = heard === lastSeenAtReconcile ? Math.min(quietMs * 2, MAX_QUIET_MS) : baseQuietMs;
@@ -304,6 +320,17 @@ export async function followTask(s: JobState): Promise<AttemptOutcome> {
   if (last?.reason !== undefined) terminal.reason = last.reason;
   if (last?.message !== undefined) terminal.message = last.message;
   return classifyTerminal(terminal);
+}
+
+/**
+ * Whether to continue as new before the next step, so the run stays within
+ * maxHistoryEvents (history-bound.ts). Behind a patch: runs recorded before
+ * it continued only once past the limit, and replay them that way. The
+ * patch is asked only when the rule would continue, so the marker costs only
+ * runs that continue as new, not every job.
+ */
+function continueBeforeLimit(s: JobState): boolean {
+  return shouldContinueAsNew(workflowInfo(), s.tuning.maxHistoryEvents) && patched('continue-before-history-limit');
 }
 
 /** Periodic reconciliation must not grow one history without bound: go on in a new run. */

@@ -16,7 +16,7 @@ import type { JobStatus } from './progress.js';
 import type { JobTuning } from './job-tuning.js';
 import { progressQuery, taskUpdateSignal } from './job-messages.js';
 import { jobWorkflowV1 } from './job-workflow-v1.js';
-import { cancelJob, decide, failJob, followTask, listAtStart, newJobState, recordUpdate, runAttempt, succeed, waitBeforeRetry, type JobResume } from './job-steps.js';
+import { cancelJob, decide, failJob, followTask, listAtStart, newJobState, onUpdateSignal, runAttempt, succeed, waitBeforeRetry, type JobResume } from './job-steps.js';
 
 export type { JobTuning } from './job-tuning.js';
 export { defaultJobTuning } from './job-tuning.js';
@@ -65,7 +65,7 @@ export async function jobWorkflow(input: JobWorkflowInput): Promise<JobResult> {
   if (input.steps === undefined || input.steps < JOB_STEPS_VERSION) return jobWorkflowV1(input);
   const s = newJobState(workflowInfo().workflowId, input);
   setHandler(progressQuery, () => s.progress);
-  setHandler(taskUpdateSignal, (u) => recordUpdate(s, u));
+  setHandler(taskUpdateSignal, (u) => onUpdateSignal(s, u));
   listAtStart(s);
   try {
     // A run continued as new resumes following its live task.

@@ -106,6 +106,10 @@ export function applyUpdate(p: JobProgress, u: UpdateFields): boolean {
   if (!a) return false;
   // An update delivered again (its acknowledgement was lost, the agent resent it) is recorded once.
   if (u.uuid !== undefined && a.statuses.some((s) => s.uuid === u.uuid)) return false;
+  // After the attempt's terminal state an earlier state is stale (a late
+  // reconciliation answer, an update delivered out of order): the record
+  // never shows a task running again after it ended.
+  if (isStaleAfterEnd(a.state, u.state)) return false;
   const rec: StatusRecord = { time: isoFromSeconds(u.timestamp), state: u.state };
   if (u.reason !== undefined) rec.reason = u.reason;
   if (u.source !== undefined) rec.source = u.source;
@@ -128,6 +132,11 @@ export function applyUpdate(p: JobProgress, u: UpdateFields): boolean {
     if (phase === 'running' || phase === 'staging') p.status = 'RUNNING';
   }
   return moved;
+}
+
+/** Whether an update of state `next` is stale for an attempt in state `current`: a non-terminal state after a terminal one. */
+export function isStaleAfterEnd(current: string | undefined, next: string): boolean {
+  return current !== undefined && endsAttempt(current) && !endsAttempt(next);
 }
 
 export function finish(p: JobProgress, status: Exclude<JobStatus, 'WAITING' | 'RUNNING'>, message: string): void {

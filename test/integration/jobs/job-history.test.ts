@@ -36,7 +36,7 @@ test(`a successful one-attempt job takes at most ${MAX_EVENTS} history events an
   }
 });
 
-test('a long task continues as new with its live attempt, several times, and ends once', async () => {
+test('a long task continues as new with its live attempt, several times, and ends once', async (t) => {
   const h = await startJob(stack.client, {
     spec: { command: 'sleep 7' },
     frameworkName: stack.frameworkName,
@@ -58,6 +58,7 @@ test('a long task continues as new with its live attempt, several times, and end
     largest = Math.max(largest, history.events?.length ?? 0);
     runId = history.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
   }
+  t.diagnostic(`${runs} runs, largest ${largest} events`);
   assert.ok(runs >= 3, `${runs} runs`);
   // Bounded: the limit plus what one wake-up adds.
   assert.ok(largest <= 24 + 12, `largest run: ${largest} events`);
