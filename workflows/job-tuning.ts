@@ -12,7 +12,7 @@ export interface JobTuning {
   sessionActivityHeartbeatSeconds: number;
   /** How long placeAndLaunch waits after the launch for the first update past TASK_STARTING. */
   firstUpdateSeconds: number;
-  /** While following a task, continue as new once the history has this many events (the live attempt carries over). */
+  /** While following a task, continue as new before the history reaches this many events (the live attempt carries over; history-bound.ts). */
   maxHistoryEvents: number;
 }
 
