@@ -2,18 +2,20 @@
 // list through visibility, cancel. A job is a jobWorkflow; its spec's hash
 // is kept in the memo so that a resubmission can be compared to it.
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { PROGRESS_QUERY } from '../activities/contract.js';
+import { liveAttemptDetails, type PendingActivity } from './live-attempt.js';
 import type { JobSpec } from '../workflows/job-spec.js';
-import type { JobTuning } from '../workflows/job-workflow.js';
+import { progressQuery } from '../workflows/job-messages.js';
 import { JOB_WORKFLOW_TYPE, jobStartOptions } from '../workflows/job-start.js';
+import { legacySearchStatuses, type JobMemo } from '../workflows/job-status.js';
+import type { JobTuning } from '../workflows/job-workflow.js';
+import { withLiveAttempt, type JobProgress } from '../workflows/progress.js';
 import { specHash as hashOf } from '../workflows/spec-hash.js';
-import type { JobProgress } from '../workflows/progress.js';
 import { batchIdKey, frameworkKey, jobStatusKey, labelsKey } from '../workflows/search-attribute-keys.js';
 import { newJobId } from '../worker/job-client.js';
-import type { ExecutionStatus, JobFacts } from './job-view.js';
-import { apiStatus, labelsFromKeywords } from './job-view.js';
-import { summaryFromRaw, type ExecutionSummary } from './execution-summary.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import { summaryFromRaw, type ExecutionSummary } from './execution-summary.js';
+import type { ExecutionStatus, JobFacts } from './job-view.js';
+import { labelsFromKeywords } from './job-view.js';
 import type { ApiJobStatus } from './schemas.js';
 import { problems } from './problem.js';
 
@@ -51,47 +53,24 @@ export interface ListFilter {
   cursor?: string;
 }
 
-/** Search-attribute statuses an API status can hide behind (WAITING covers the three waiting phases). */
-function searchStatusesFor(s: ApiJobStatus): string[] {
-  switch (s) {
-    case 'QUEUED':
-    case 'WAITING_FOR_OFFER':
-      return ['WAITING'];
-    case 'LAUNCHING':
-      return ['WAITING', 'RUNNING'];
-    default:
-      return [s];
-  }
-}
-
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  return out;
-}
-
-const quote = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-
-export { quote };
+export const quote = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 export function listQuery(frameworkName: string, f: Pick<ListFilter, 'status' | 'labels' | 'batchId'>): string {
-  const parts = [`WorkflowType = ${quote(JOB_WORKFLOW_TYPE)}`, `${frameworkKey.name} = ${quote(frameworkName)}`];
+  // A run that continued as new is not a job of its own: its successor is.
+  const parts = [`WorkflowType = ${quote(JOB_WORKFLOW_TYPE)}`, `${frameworkKey.name} = ${quote(frameworkName)}`, `ExecutionStatus != 'ContinuedAsNew'`];
   if (f.status !== undefined) {
-    const ss = searchStatusesFor(f.status);
-    parts.push(ss.length === 1 ? `${jobStatusKey.name} = ${quote(ss[0] as string)}` : `${jobStatusKey.name} IN (${ss.map(quote).join(', ')})`);
+    // The search attribute holds the API's own status: the filter is exact.
+    const ss = [f.status, ...(legacySearchStatuses[f.status] ?? [])];
+    const byAttribute = ss.length === 1 ? `${jobStatusKey.name} = ${quote(f.status)}` : `${jobStatusKey.name} IN (${ss.map(quote).join(', ')})`;
+    if (f.status === 'CANCELLED') parts.push(`(${byAttribute} OR ExecutionStatus IN ('Canceled', 'Terminated'))`);
+    else if (f.status === 'SUCCEEDED' || f.status === 'FAILED' || f.status === 'TIMED_OUT') parts.push(byAttribute);
+    // Not finished: a workflow terminated by hand keeps its last attribute.
+    else parts.push(`${byAttribute} AND ExecutionStatus = 'Running'`);
   }
   for (const l of f.labels) parts.push(`${labelsKey.name} = ${quote(l)}`);
   if (f.batchId !== undefined) parts.push(`${batchIdKey.name} = ${quote(f.batchId)}`);
   return parts.join(' AND ');
 }
-
 
 export class JobService {
   private readonly client: Client;
@@ -104,6 +83,7 @@ export class JobService {
 
   async create(spec: JobSpec, id: string | undefined): Promise<CreateResult> {
     const jobId = id ?? newJobId();
+    // The one way a job is started (also by tests, batches and schedules): memo, search attributes, id policy, steps.
     const { workflowType, ...options } = jobStartOptions({ jobId, spec, frameworkName: this.options.frameworkName, taskQueue: this.options.taskQueue, tuning: this.options.tuning });
     const hash = specHash(spec);
     try {
@@ -114,7 +94,8 @@ export class JobService {
           id: jobId,
           progress: undefined,
           executionStatus: 'RUNNING',
-          searchStatus: 'WAITING',
+          searchStatus: 'WAITING_FOR_OFFER',
+          memo: {},
           createdAt: new Date(),
           closedAt: undefined,
           labels: { ...spec.labels },
@@ -129,14 +110,16 @@ export class JobService {
     if (existing.info.type !== JOB_WORKFLOW_TYPE || existing.info.memo?.specHash !== hash) {
       throw problems.conflict(`a job with id ${jobId} exists with a different spec`);
     }
-    return { created: false, facts: await this.factsOf(existing.info) };
+    return { created: false, facts: await this.factsOf(existing.info, true) };
   }
 
   /** The job's facts, or undefined when no job has this id. */
   async get(id: string): Promise<JobFacts | undefined> {
     const d = await this.describe(id);
     if (d === undefined || d.info.type !== JOB_WORKFLOW_TYPE) return undefined;
-    return this.factsOf(d.info);
+    const facts = await this.factsOf(d.info, true);
+    if (facts.progress) facts.progress = withLiveAttempt(facts.progress, liveAttemptDetails(d.pending));
+    return facts;
   }
 
   async list(f: ListFilter): Promise<{ jobs: JobFacts[]; nextCursor: string | null }> {
@@ -159,11 +142,9 @@ export class JobService {
         throw err;
       });
     const converter = this.client.options.loadedDataConverter.payloadConverter;
-    const infos = (res.executions ?? []).map((raw) => summaryFromRaw(raw, converter));
-    // Each item asks its workflow for progress (a replay for a closed one, once):
-    // a few at a time, so that a long page does not flood the workers.
-    let jobs = await mapLimit(infos, 8, (i) => this.factsOf(i));
-    if (f.status !== undefined) jobs = jobs.filter((j) => apiStatus(j.progress, j.executionStatus, j.searchStatus) === f.status);
+    // A row is what visibility holds (search attributes and memo): no
+    // workflow is asked, so a page costs this one call.
+    const jobs = await Promise.all((res.executions ?? []).map((raw) => this.factsOf(summaryFromRaw(raw, converter), false)));
     const token = res.nextPageToken;
     return { jobs, nextCursor: token && token.length > 0 ? encodeCursor(token, query) : null };
   }
@@ -185,7 +166,7 @@ export class JobService {
     if (cached) return cached;
     try {
       const p = await this.client.withDeadline(Date.now() + (this.options.queryTimeoutMs ?? 10_000), () =>
-        this.client.workflow.getHandle(id).query<JobProgress>(PROGRESS_QUERY),
+        this.client.workflow.getHandle(id).query(progressQuery),
       );
       if (closed && p.phase === 'terminal') {
         if (this.closed.size >= 1000) this.closed.delete(this.closed.keys().next().value as string);
@@ -197,24 +178,28 @@ export class JobService {
     }
   }
 
-  private async describe(id: string): Promise<{ info: ExecutionSummary } | undefined> {
+  private async describe(id: string): Promise<{ info: ExecutionSummary; pending: readonly PendingActivity[] | null | undefined } | undefined> {
     try {
-      return { info: await this.client.workflow.getHandle(id).describe() };
+      const d = await this.client.workflow.getHandle(id).describe();
+      return { info: d, pending: d.raw.pendingActivities };
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return undefined;
       throw err;
     }
   }
 
-  private async factsOf(info: ExecutionSummary): Promise<JobFacts> {
+  /** `ask`: query the workflow for its progress (a single job); a list row is built from visibility alone. */
+  private async factsOf(info: ExecutionSummary, ask: boolean): Promise<JobFacts> {
     const closed = info.status.name !== 'RUNNING';
-    const progress = await this.progress(info.workflowId, closed);
-    const name = info.memo?.name;
+    const progress = ask ? await this.progress(info.workflowId, closed) : undefined;
+    const memo = (info.memo ?? {}) as JobMemo;
+    const name = memo.name;
     return {
       id: info.workflowId,
       progress,
       executionStatus: info.status.name as ExecutionStatus,
       searchStatus: info.typedSearchAttributes.get(jobStatusKey),
+      memo,
       createdAt: info.startTime,
       closedAt: info.closeTime,
       labels: labelsFromKeywords(info.typedSearchAttributes.get(labelsKey)),
