@@ -3,7 +3,7 @@
 // workflows/batch-spec.ts (the workflow's own contract).
 import { z } from 'zod';
 import { batchSpecSchema } from '../workflows/batch-spec.js';
-import { apiJobStatusSchema, cursorQuerySchema, jobIdSchema, jobSchema } from './schemas.js';
+import { apiJobStatusSchema, cursorQuerySchema, jobIdSchema, jobSchema, labelFilterSchema } from './schemas.js';
 
 /** Becomes the workflow id; the ids of its jobs add `.<name>.<index>`, so it is shorter than a job id. */
 export const batchIdSchema = jobIdSchema.max(120);
@@ -68,7 +68,7 @@ export type ApiBatch = z.infer<typeof batchSchema>;
 
 export const batchListSchema = z.object({ batches: z.array(batchSchema), nextCursor: z.string().nullable() });
 
-const labelFilter = z.string().regex(/^[^=\s'"\\]+=[^'"\\]*$/, 'must be key=value without quotes or backslashes');
+const labelFilter = labelFilterSchema;
 
 export const listBatchesQuerySchema = z.strictObject({
   status: batchStatusSchema.optional().describe('only batches in this status'),

@@ -1,7 +1,7 @@
 // The /v1/batches part of the OpenAPI document (openapi.ts merges it in),
 // generated from the same zod schemas that validate batch requests.
 import { batchJobListSchema, batchListSchema, batchSchema, batchSpecSchema, batchStatusSchema, listBatchJobsQuerySchema, listBatchesQuerySchema } from './batch-schemas.js';
-import { json, problem, queryParams, ref, schemaOf } from './openapi.js';
+import { eventStream, json, problem, queryParams, ref, schemaOf } from './openapi.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -77,7 +77,7 @@ export function batchPaths(): Record<string, unknown> {
         operationId: 'batchEvents',
         summary: 'Server-Sent Events: a `batch` event (data: Batch) per change of status or counts, ending with the terminal one',
         parameters: [idParam],
-        responses: { '200': { description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, '404': problem('No such batch') },
+        responses: { '200': { description: 'An event stream', content: eventStream('batch', 'Batch') }, '404': problem('No such batch') },
       },
     },
   };

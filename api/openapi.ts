@@ -16,6 +16,19 @@ export function schemaOf(s: z.ZodType, io: 'input' | 'output'): JsonSchema {
 
 export const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 export const json = (schema: unknown) => ({ 'application/json': { schema } });
+/**
+ * A Server-Sent Events answer: in OpenAPI 3.1 the media type's schema
+ * describes each event (`event`, `id`, `data`), and `data` is the JSON of `schemaName`.
+ */
+export const eventStream = (event: string, schemaName: string) => ({
+  'text/event-stream': {
+    schema: {
+      type: 'object',
+      required: ['event', 'data'],
+      properties: { event: { const: event }, id: { type: 'string' }, data: { type: 'string', contentMediaType: 'application/json', contentSchema: ref(schemaName) } },
+    },
+  },
+});
 export const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('Problem') } } });
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'The job id (the Temporal workflow id)' };
 
@@ -144,7 +157,7 @@ export function openApiDocument(): { paths: Record<string, Record<string, Operat
           operationId: 'getJobEvents',
           summary: 'Server-Sent Events: a `job` event (data: Job) per status or phase change, ending with the terminal one',
           parameters: [idParam],
-          responses: { '200': { description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, '404': problem('No such job') },
+          responses: { '200': { description: 'An event stream', content: eventStream('job', 'Job') }, '404': problem('No such job') },
         },
       },
       ...batchPaths(),

@@ -79,7 +79,13 @@ export const jobListSchema = z.object({
   nextCursor: z.string().nullable(),
 });
 
-const labelFilter = z.string().regex(/^[^=\s'"\\]+=[^'"\\]*$/, 'must be key=value without quotes or backslashes');
+// No quotes, backslashes or control characters: a label filter is spliced into Temporal's visibility query,
+// and under the fuzzer a batch list filtered by labels holding a NUL and C1 control characters took 23 s to end in a 503.
+export const labelFilterSchema = z
+  .string()
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+  .regex(/^[^=\s'"\\\u0000-\u001f\u007f-\u009f]+=[^'"\\\u0000-\u001f\u007f-\u009f]*$/, 'must be key=value without quotes, backslashes or control characters');
+const labelFilter = labelFilterSchema;
 
 /** Every list's `cursor` (api/cursor.ts): base64url, checked against its query; empty is the first page. */
 export const cursorQuerySchema = z
