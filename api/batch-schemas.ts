@@ -3,7 +3,7 @@
 // workflows/batch-spec.ts (the workflow's own contract).
 import { z } from 'zod';
 import { batchSpecSchema } from '../workflows/batch-spec.js';
-import { apiJobStatusSchema, jobIdSchema, jobSchema } from './schemas.js';
+import { apiJobStatusSchema, cursorQuerySchema, jobIdSchema, jobSchema, labelFilterSchema } from './schemas.js';
 
 /** Becomes the workflow id; the ids of its jobs add `.<name>.<index>`, so it is shorter than a job id. */
 export const batchIdSchema = jobIdSchema.max(120);
@@ -68,22 +68,22 @@ export type ApiBatch = z.infer<typeof batchSchema>;
 
 export const batchListSchema = z.object({ batches: z.array(batchSchema), nextCursor: z.string().nullable() });
 
-const labelFilter = z.string().regex(/^[^=\s'"\\]+=[^'"\\]*$/, 'must be key=value without quotes or backslashes');
+const labelFilter = labelFilterSchema;
 
 export const listBatchesQuerySchema = z.strictObject({
-  status: batchStatusSchema.optional(),
-  label: z.union([labelFilter, z.array(labelFilter)]).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(20),
-  cursor: z.string().max(4096).optional(),
+  status: batchStatusSchema.optional().describe('only batches in this status'),
+  label: z.union([labelFilter, z.array(labelFilter)]).optional().describe('key=value; repeat to require several'),
+  limit: z.coerce.number().int().min(1).max(200).default(20).describe('page size'),
+  cursor: cursorQuerySchema,
 });
 
 export const batchJobStatusSchema = z.union([apiJobStatusSchema, z.literal('SKIPPED')]);
 
 export const listBatchJobsQuerySchema = z.strictObject({
   /** SKIPPED lists the jobs that were never started (they have no workflow), with why. */
-  status: batchJobStatusSchema.optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(4096).optional(),
+  status: batchJobStatusSchema.optional().describe('only jobs in this status; SKIPPED: the jobs never started, with why'),
+  limit: z.coerce.number().int().min(1).max(200).default(50).describe('page size'),
+  cursor: cursorQuerySchema,
 });
 
 export const skippedJobSchema = z.object({

@@ -1,7 +1,7 @@
 // The /v1/batches part of the OpenAPI document (openapi.ts merges it in),
 // generated from the same zod schemas that validate batch requests.
 import { batchJobListSchema, batchListSchema, batchSchema, batchSpecSchema, batchStatusSchema, listBatchJobsQuerySchema, listBatchesQuerySchema } from './batch-schemas.js';
-import { json, problem, queryParams, ref, schemaOf } from './openapi.js';
+import { eventStream, json, problem, queryParams, ref, schemaOf } from './openapi.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -19,6 +19,7 @@ export function batchSchemas(): Record<string, JsonSchema> {
 
 export function batchPaths(): Record<string, unknown> {
   const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'The batch id (the Temporal workflow id)' };
+  const invalidQuery = problem('Invalid query or a cursor this API did not hand out for it (`errors` names the parameters)');
   return {
     '/v1/batches': {
       post: {
@@ -43,10 +44,8 @@ export function batchPaths(): Record<string, unknown> {
       get: {
         operationId: 'listBatches',
         summary: 'List batches, newest first',
-        parameters: queryParams(listBatchesQuerySchema).map((p) =>
-          (p as { name: string }).name === 'label' ? { ...(p as object), style: 'form', explode: true, description: 'key=value; repeat to require several' } : p,
-        ),
-        responses: { '200': { description: 'A page of batches', content: json(ref('BatchList')) }, '400': problem('Invalid query') },
+        parameters: queryParams(listBatchesQuerySchema),
+        responses: { '200': { description: 'A page of batches', content: json(ref('BatchList')) }, '400': invalidQuery },
       },
     },
     '/v1/batches/{id}': {
@@ -62,7 +61,7 @@ export function batchPaths(): Record<string, unknown> {
         operationId: 'listBatchJobs',
         summary: 'The jobs of a batch (the same job view as /v1/jobs), paged; status=SKIPPED lists the jobs never started, with why',
         parameters: [idParam, ...queryParams(listBatchJobsQuerySchema)],
-        responses: { '200': { description: 'A page of jobs', content: json(ref('BatchJobList')) }, '400': problem('Invalid query'), '404': problem('No such batch') },
+        responses: { '200': { description: 'A page of jobs', content: json(ref('BatchJobList')) }, '400': invalidQuery, '404': problem('No such batch') },
       },
     },
     '/v1/batches/{id}/cancel': {
@@ -78,7 +77,7 @@ export function batchPaths(): Record<string, unknown> {
         operationId: 'batchEvents',
         summary: 'Server-Sent Events: a `batch` event (data: Batch) per change of status or counts, ending with the terminal one',
         parameters: [idParam],
-        responses: { '200': { description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, '404': problem('No such batch') },
+        responses: { '200': { description: 'An event stream', content: eventStream('batch', 'Batch') }, '404': problem('No such batch') },
       },
     },
   };

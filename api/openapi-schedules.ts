@@ -31,6 +31,8 @@ export function schedulePaths(): Record<string, unknown> {
   const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'The schedule id (the Temporal Schedule id)' };
   const invalid = problem('Invalid input; `errors` names each field (e.g. `cron.0`, `timeZone`, `overlap`, `endAt`)');
   const notFound = problem('No such schedule');
+  const tooLarge = problem('Body too large');
+  const notJson = problem('Not JSON');
   return {
     '/v1/schedules': {
       post: {
@@ -47,13 +49,15 @@ export function schedulePaths(): Record<string, unknown> {
           '201': { description: 'Created', headers: { Location: { schema: { type: 'string' } } }, content: json(ref('Schedule')) },
           '400': invalid,
           '409': problem('A schedule with this id exists'),
+          '413': tooLarge,
+          '415': notJson,
         },
       },
       get: {
         operationId: 'listSchedules',
         summary: 'List the schedules (eventually consistent: a new schedule appears within a second or so)',
         parameters: queryParams(listSchedulesQuerySchema),
-        responses: { '200': { description: 'A page of schedules', content: json(ref('ScheduleList')) }, '400': problem('Invalid query') },
+        responses: { '200': { description: 'A page of schedules', content: json(ref('ScheduleList')) }, '400': problem('Invalid query or a cursor this API did not hand out (`errors` names the parameters)') },
       },
     },
     '/v1/schedules/{id}': {
@@ -71,7 +75,7 @@ export function schedulePaths(): Record<string, unknown> {
           'A paused schedule starts nothing, and the slots that pass while it is paused are not caught up after unpausing.',
         parameters: [idParam],
         requestBody: { required: true, content: json(ref('ScheduleChange')) },
-        responses: { '200': { description: 'The changed schedule', content: json(ref('Schedule')) }, '400': invalid, '404': notFound },
+        responses: { '200': { description: 'The changed schedule', content: json(ref('Schedule')) }, '400': invalid, '404': notFound, '413': tooLarge, '415': notJson },
       },
       delete: {
         operationId: 'deleteSchedule',
@@ -86,7 +90,7 @@ export function schedulePaths(): Record<string, unknown> {
         summary: 'Start a run now (body optional; `overlap` for this run only, default allow-all)',
         parameters: [idParam],
         requestBody: { required: false, content: json(ref('TriggerRequest')) },
-        responses: { '202': { description: 'The run is requested; it shows in recentRuns' }, '400': invalid, '404': notFound },
+        responses: { '202': { description: 'The run is requested; it shows in recentRuns' }, '400': invalid, '404': notFound, '413': tooLarge, '415': notJson },
       },
     },
     '/v1/schedules/{id}/backfill': {
@@ -99,7 +103,7 @@ export function schedulePaths(): Record<string, unknown> {
           `A range reaching into the future, ending before it starts, or holding more than ${MAX_BACKFILL_SLOTS} slots is a 400.`,
         parameters: [idParam],
         requestBody: { required: true, content: json(ref('BackfillRequest')) },
-        responses: { '202': { description: 'The slots, and which were started now', content: json(ref('BackfillResult')) }, '400': invalid, '404': notFound },
+        responses: { '202': { description: 'The slots, and which were started now', content: json(ref('BackfillResult')) }, '400': invalid, '404': notFound, '413': tooLarge, '415': notJson },
       },
     },
   };

@@ -16,6 +16,19 @@ export function schemaOf(s: z.ZodType, io: 'input' | 'output'): JsonSchema {
 
 export const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 export const json = (schema: unknown) => ({ 'application/json': { schema } });
+/**
+ * A Server-Sent Events answer: in OpenAPI 3.1 the media type's schema
+ * describes each event (`event`, `id`, `data`), and `data` is the JSON of `schemaName`.
+ */
+export const eventStream = (event: string, schemaName: string) => ({
+  'text/event-stream': {
+    schema: {
+      type: 'object',
+      required: ['event', 'data'],
+      properties: { event: { const: event }, id: { type: 'string' }, data: { type: 'string', contentMediaType: 'application/json', contentSchema: ref(schemaName) } },
+    },
+  },
+});
 export const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('Problem') } } });
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'The job id (the Temporal workflow id)' };
 
@@ -46,10 +59,18 @@ const jobLinks = {
 
 type Operation = { security?: unknown[]; responses: Record<string, unknown>; [field: string]: unknown };
 
-/** Every operation that requires the token (all but those with `security: []`) may answer 401. */
-function withAuthAnswers(paths: Record<string, Record<string, Operation>>): Record<string, Record<string, Operation>> {
-  for (const ops of Object.values(paths)) {
+/**
+ * Answers every operation may give: 401 where the token is required (all but
+ * those with `security: []`); 503 from /v1 operations, which all ask Temporal
+ * (app.ts answers an unreachable Temporal with 503); 431 from Node's HTTP
+ * server when the request line and headers exceed its 16 KiB limit (a long
+ * query string), before any route runs.
+ */
+function withCommonAnswers(paths: Record<string, Record<string, Operation>>): Record<string, Record<string, Operation>> {
+  for (const [path, ops] of Object.entries(paths)) {
     for (const op of Object.values(ops)) {
+      op.responses['431'] ??= { description: 'Request line and headers larger than the server accepts (16 KiB), e.g. a too long query string' };
+      if (path.startsWith('/v1/')) op.responses['503'] ??= problem('Temporal is not reachable; try again (Retry-After)');
       if (op.security !== undefined && op.security.length === 0) continue;
       op.responses['401'] ??= problem('Missing or wrong bearer token (only when the API has a token)');
     }
@@ -80,7 +101,7 @@ export function openApiDocument(): { paths: Record<string, Record<string, Operat
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Required when MESOFLOW_API_TOKEN is set' } },
     },
     security: [{ bearer: [] }],
-    paths: withAuthAnswers({
+    paths: withCommonAnswers({
       '/v1/jobs': {
         post: {
           operationId: 'createJob',
@@ -100,7 +121,7 @@ export function openApiDocument(): { paths: Record<string, Record<string, Operat
           operationId: 'listJobs',
           summary: 'List jobs',
           parameters: queryParams(listJobsQuerySchema),
-          responses: { '200': { description: 'A page of jobs, newest first', content: json(ref('JobList')) }, '400': problem('Invalid query') },
+          responses: { '200': { description: 'A page of jobs, newest first', content: json(ref('JobList')) }, '400': problem('Invalid query or a cursor this API did not hand out for it (`errors` names the parameters)') },
         },
       },
       '/v1/jobs/{id}': {
@@ -136,7 +157,7 @@ export function openApiDocument(): { paths: Record<string, Record<string, Operat
           operationId: 'getJobEvents',
           summary: 'Server-Sent Events: a `job` event (data: Job) per status or phase change, ending with the terminal one',
           parameters: [idParam],
-          responses: { '200': { description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, '404': problem('No such job') },
+          responses: { '200': { description: 'An event stream', content: eventStream('job', 'Job') }, '404': problem('No such job') },
         },
       },
       ...batchPaths(),

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { batchSpecSchema } from '../workflows/batch-spec.js';
 import { jobSpecSchema } from '../workflows/job-spec.js';
 import { cronProblem } from './cron-expression.js';
+import { cursorQuerySchema } from './schemas.js';
 
 /** A backfill may start at most this many runs (documented in the README and OpenAPI). */
 export const MAX_BACKFILL_SLOTS = 100;
@@ -51,12 +52,16 @@ export function formatDuration(ms: number): string {
   return out;
 }
 
+const DURATION_MESSAGE = 'a duration such as "30s", "5m", "1h30m" or "2d"';
+
 export const durationSchema = z
   .string()
+  // The pattern (also in the OpenAPI document) is parseDuration's; the transform cannot fail after it.
+  .regex(/^(\d+(ms|s|m|h|d))+$/, DURATION_MESSAGE)
   .transform((s, ctx) => {
     const ms = parseDuration(s);
     if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'a duration such as "30s", "5m", "1h30m" or "2d"' });
+      ctx.addIssue({ code: 'custom', message: DURATION_MESSAGE });
       return z.NEVER;
     }
     return ms;
@@ -72,10 +77,12 @@ const cronSchema = z
   })
   .describe('minute hour day-of-month month day-of-week [year], or second minute hour day-of-month month day-of-week year, or @daily etc.');
 
+const TIME_ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/;
+
 /** True when the runtime knows `tz` as an IANA zone (Temporal loads the same tz database names). */
 export function isKnownTimeZone(tz: string): boolean {
   // Offsets like "+01:00" pass Intl on newer Node versions but are not zone names Temporal loads.
-  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(tz)) return false;
+  if (!TIME_ZONE_NAME.test(tz)) return false;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
     return true;
@@ -87,6 +94,7 @@ export function isKnownTimeZone(tz: string): boolean {
 export const timeZoneSchema = z
   .string()
   .max(64)
+  .regex(TIME_ZONE_NAME, 'unknown time zone: use an IANA name such as "Europe/Berlin" or "UTC"')
   .refine(isKnownTimeZone, { message: 'unknown time zone: use an IANA name such as "Europe/Berlin" or "UTC"' })
   .describe('IANA time zone name the cron expressions are read in');
 
@@ -103,7 +111,8 @@ export const scheduleActionSchema = z
     job: jobSpecSchema.optional(),
     batch: batchSpecSchema.optional(),
   })
-  .refine((a) => (a.job === undefined) !== (a.batch === undefined), { message: 'give exactly one of {"job": {...}} and {"batch": {...}}' });
+  .refine((a) => (a.job === undefined) !== (a.batch === undefined), { message: 'give exactly one of {"job": {...}} and {"batch": {...}}' })
+  .meta({ oneOf: [{ required: ['job'] }, { required: ['batch'] }] });
 export type ScheduleAction = z.infer<typeof scheduleActionSchema>;
 
 const specFields = {
@@ -151,7 +160,9 @@ export const createScheduleRequestSchema = z
   .superRefine((r, ctx) => {
     if ((r.startAt !== undefined && !(r.startAt instanceof Date)) || (r.endAt !== undefined && !(r.endAt instanceof Date))) return;
     for (const i of specIssues(r)) ctx.addIssue({ code: 'custom', path: [i.path], message: i.message });
-  });
+  })
+  // What JSON Schema can say of specIssues (endAt after startAt it cannot): at least one cron expression or interval.
+  .meta({ anyOf: [{ required: ['cron'], properties: { cron: { minItems: 1 } } }, { required: ['intervals'], properties: { intervals: { minItems: 1 } } }] });
 export type CreateScheduleRequest = z.infer<typeof createScheduleRequestSchema>;
 
 export const updateScheduleRequestSchema = z.strictObject({
@@ -182,8 +193,8 @@ export const backfillRequestSchema = z
 export type BackfillRequest = z.infer<typeof backfillRequestSchema>;
 
 export const listSchedulesQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(200).default(20),
-  cursor: z.string().max(4096).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(20).describe('page size'),
+  cursor: cursorQuerySchema,
 });
 
 // ---- responses ----

@@ -46,7 +46,9 @@ export const batchArraySchema = z
         if (reservedEnv.has(k)) ctx.addIssue({ code: 'custom', path: ['parameters', i, k], message: `${k} is set by mesoflow` });
       }
     });
-  });
+  })
+  // The refinements JSON Schema can say too, so the OpenAPI document tells clients (and the fuzzer) the same rule.
+  .meta({ oneOf: [{ required: ['count'] }, { required: ['parameters'] }] });
 
 export const graphNodeSchema = z
   .strictObject({
@@ -60,7 +62,8 @@ export const graphNodeSchema = z
   })
   .superRefine((n, ctx) => {
     if ((n.job === undefined) === (n.array === undefined)) ctx.addIssue({ code: 'custom', path: ['job'], message: 'give exactly one of job and array' });
-  });
+  })
+  .meta({ oneOf: [{ required: ['job'] }, { required: ['array'] }] });
 
 export const failurePolicySchema = z
   .strictObject({
@@ -72,7 +75,8 @@ export const failurePolicySchema = z
   })
   .superRefine((p, ctx) => {
     if (p.mode === 'continue' && p.maxFailures !== undefined) ctx.addIssue({ code: 'custom', path: ['maxFailures'], message: 'only with mode "stop"' });
-  });
+  })
+  .meta({ if: { required: ['maxFailures'] }, then: { required: ['mode'], properties: { mode: { const: 'stop' } } } });
 
 export const batchSpecSchema = z
   .strictObject({
@@ -93,7 +97,8 @@ export const batchSpecSchema = z
     if (b.graph) checkGraph(b.graph, ctx);
     const total = b.array ? arrayCount(b.array) : (b.graph ?? []).reduce((n, g) => n + (g.array ? arrayCount(g.array) : 1), 0);
     if (total > MAX_BATCH_JOBS) ctx.addIssue({ code: 'custom', path: [b.array ? 'array' : 'graph'], message: `${total} jobs; at most ${MAX_BATCH_JOBS}` });
-  });
+   })
+  .meta({ oneOf: [{ required: ['array'] }, { required: ['graph'] }] });
 
 /** A validated batch spec with every default filled in. */
 export type BatchSpec = z.infer<typeof batchSpecSchema>;

@@ -87,7 +87,10 @@ export function registerScheduleRoutes(app: Hono, ctx: ApiContext): void {
   });
 
   app.get('/v1/schedules', async (c) => {
-    const q = parse(listSchedulesQuerySchema, c.req.query(), 'query');
+    // A repeated parameter stays an array, so `?limit=1&limit=2` is a 400 rather than its first value.
+    const raw: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(c.req.queries())) raw[k] = v.length === 1 ? v[0] : v;
+    const q = parse(listSchedulesQuerySchema, raw, 'query');
     const page = await service.list(q.limit, q.cursor);
     return c.json({
       schedules: page.ids.map((s) => ({ id: s.id, paused: s.paused, note: s.note, nextRuns: upcoming(s.nextRuns, new Date()), links: { self: scheduleLink(s.id) } })),
