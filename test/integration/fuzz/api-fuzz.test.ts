@@ -12,7 +12,7 @@ import { runFuzz } from '../../../scripts/fuzz/run.js';
 
 test('a bounded Schemathesis run finds no 5xx, no schema mismatch and no undocumented status code', { timeout: 600_000 }, async (t) => {
   const runDir = mkdtempSync(join(tmpdir(), 'mesoflow-fuzz-test-'));
-  const r = await runFuzz({ examples: { withToken: 6, stateful: 3, withoutToken: 10 }, withoutTokenPhases: 'fuzzing', seed: 1, runDir, say: (line) => t.diagnostic(line) });
+  const r = await runFuzz({ examples: { withToken: 6, stateful: 3, withoutToken: 10 }, withoutTokenPhases: 'fuzzing', withTokenPhases: 'examples,fuzzing', seed: 1, runDir, say: (line) => t.diagnostic(line) });
   for (const line of r.lines) t.diagnostic(line);
   const byPass = new Map(r.passes.map((p) => [p.name, p.figures]));
   // Positive proof that each pass ran.
