@@ -2,6 +2,7 @@
 // (tsx loads TypeScript). Node 20's `--test` does not expand globs, so the
 // file list is built here. One Temporal dev server is started for the whole
 // run and handed to the test files through MESOFLOW_TEST_TEMPORAL_ADDRESS
+// (gRPC) and MESOFLOW_TEST_TEMPORAL_HTTP_ADDRESS (its HTTP/JSON API)
 // (a file run on its own starts its own; see test/support/temporal.ts).
 // Usage: npm test [-- --unit] [-- name-filter ...]
 import { spawn } from 'node:child_process';
@@ -45,7 +46,7 @@ if (needsTemporal && !process.env.MESOFLOW_TEST_TEMPORAL_ADDRESS) {
 const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files], {
   cwd: root,
   stdio: 'inherit',
-  env: { ...process.env, NODE_NO_WARNINGS: '1', ...(server ? { MESOFLOW_TEST_TEMPORAL_ADDRESS: server.address } : {}) },
+  env: { ...process.env, NODE_NO_WARNINGS: '1', ...(server ? { MESOFLOW_TEST_TEMPORAL_ADDRESS: server.address, MESOFLOW_TEST_TEMPORAL_HTTP_ADDRESS: server.httpAddress } : {}) },
 });
 const stopAll = () => child.kill('SIGTERM');
 process.on('SIGINT', stopAll);
