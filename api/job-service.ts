@@ -1,25 +1,27 @@
 // The API's view of jobs in Temporal: start (idempotent by id), read,
 // list through visibility, cancel. A job is a jobWorkflow; its spec's hash
 // is kept in the memo so that a resubmission can be compared to it.
-import { createHash } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
-import { executionInfoFromRaw } from '@temporalio/client/lib/helpers.js';
+// Temporal is reached through TemporalAccess (gRPC on Node, HTTP at the
+// edge), so this file runs on both: no Node built-ins (Web Crypto for hashes).
 import { PROGRESS_QUERY } from '../activities/contract.js';
 import type { JobSpec } from '../workflows/job-spec.js';
 import type { JobTuning, JobWorkflowInput } from '../workflows/job-workflow.js';
 import type { JobProgress } from '../workflows/progress.js';
-import { frameworkKey, jobStatusKey, labelsKey } from '../workflows/search-attribute-keys.js';
-import { newJobId } from '../worker/job-client.js';
 import type { ExecutionStatus, JobFacts } from './job-view.js';
 import { apiStatus, labelsFromKeywords } from './job-view.js';
 import type { ApiJobStatus } from './schemas.js';
 import { problems } from './problem.js';
+import { TemporalError, type TemporalAccess, type WorkflowSummary } from './temporal/access.js';
+
+/** The search attributes of job workflows (workflows/search-attributes.ts registers them). */
+export const jobStatusAttr = 'MesoflowJobStatus';
+export const labelsAttr = 'MesoflowLabels';
+export const frameworkAttr = 'MesoflowFramework';
 
 export const JOB_WORKFLOW_TYPE = 'jobWorkflow';
 
 export interface JobServiceOptions {
-  client: Client;
-  namespace: string;
+  temporal: TemporalAccess;
   frameworkName: string;
   /** Task queue of the job workflows (the worker's). */
   taskQueue: string;
@@ -43,9 +45,13 @@ export function canonicalJson(v: unknown): string {
   return JSON.stringify(v) ?? 'null';
 }
 
-export function specHash(spec: JobSpec): string {
-  return createHash('sha256').update(canonicalJson(spec)).digest('hex');
+export async function specHash(spec: JobSpec): Promise<string> {
+  const d = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(canonicalJson(spec))));
+  return Array.from(d, (b) => b.toString(16).padStart(2, '0')).join('');
 }
+
+/** A fresh job id (the same form as worker/job-client.ts's newJobId, without node:crypto). */
+export const newJobId = (): string => `job-${crypto.randomUUID()}`;
 
 export interface CreateResult {
   created: boolean;
@@ -88,47 +94,43 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
 const quote = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 export function listQuery(frameworkName: string, f: Pick<ListFilter, 'status' | 'labels'>): string {
-  const parts = [`WorkflowType = ${quote(JOB_WORKFLOW_TYPE)}`, `${frameworkKey.name} = ${quote(frameworkName)}`];
+  const parts = [`WorkflowType = ${quote(JOB_WORKFLOW_TYPE)}`, `${frameworkAttr} = ${quote(frameworkName)}`];
   if (f.status !== undefined) {
     const ss = searchStatusesFor(f.status);
-    parts.push(ss.length === 1 ? `${jobStatusKey.name} = ${quote(ss[0] as string)}` : `${jobStatusKey.name} IN (${ss.map(quote).join(', ')})`);
+    parts.push(ss.length === 1 ? `${jobStatusAttr} = ${quote(ss[0] as string)}` : `${jobStatusAttr} IN (${ss.map(quote).join(', ')})`);
   }
-  for (const l of f.labels) parts.push(`${labelsKey.name} = ${quote(l)}`);
+  for (const l of f.labels) parts.push(`${labelsAttr} = ${quote(l)}`);
   return parts.join(' AND ');
 }
 
-/** What both describe() and list() tell of a workflow. */
-type ExecutionSummary = Pick<WorkflowExecutionInfo, 'type' | 'workflowId' | 'status' | 'memo' | 'typedSearchAttributes' | 'startTime' | 'closeTime'>;
-
 export class JobService {
-  private readonly client: Client;
+  private readonly temporal: TemporalAccess;
   /** Views of closed jobs never change: keep their progress (bounded). */
   private readonly closed = new Map<string, JobProgress>();
 
   constructor(readonly options: JobServiceOptions) {
-    this.client = options.client;
+    this.temporal = options.temporal;
   }
 
   async create(spec: JobSpec, id: string | undefined): Promise<CreateResult> {
     const jobId = id ?? newJobId();
-    const hash = specHash(spec);
+    const hash = await specHash(spec);
     const input: JobWorkflowInput = { spec, frameworkName: this.options.frameworkName, ...(this.options.tuning ? { tuning: this.options.tuning } : {}) };
-    try {
-      const handle = await this.client.workflow.start(JOB_WORKFLOW_TYPE, {
-        taskQueue: this.options.taskQueue,
-        workflowId: jobId,
-        args: [input],
-        memo: { specHash: hash, ...(spec.name ? { name: spec.name } : {}) },
-        typedSearchAttributes: [
-          { key: jobStatusKey, value: 'WAITING' },
-          { key: frameworkKey, value: this.options.frameworkName },
-          { key: labelsKey, value: Object.entries(spec.labels).map(([k, v]) => `${k}=${v}`) },
-        ],
-        // Job ids stay unique for as long as Temporal keeps the closed workflow.
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        workflowIdConflictPolicy: 'FAIL',
-      });
-      void handle;
+    const started = await this.temporal.startWorkflow({
+      workflowId: jobId,
+      workflowType: JOB_WORKFLOW_TYPE,
+      taskQueue: this.options.taskQueue,
+      args: [input],
+      memo: { specHash: hash, ...(spec.name ? { name: spec.name } : {}) },
+      searchAttributes: [
+        { name: jobStatusAttr, type: 'Keyword', value: 'WAITING' },
+        { name: frameworkAttr, type: 'Keyword', value: this.options.frameworkName },
+        { name: labelsAttr, type: 'KeywordList', value: Object.entries(spec.labels).map(([k, v]) => `${k}=${v}`) },
+      ],
+      // Job ids stay unique for as long as Temporal keeps the closed workflow.
+      idReusePolicy: 'REJECT_DUPLICATE',
+    });
+    if (started.started) {
       return {
         created: true,
         facts: {
@@ -142,62 +144,46 @@ export class JobService {
           name: spec.name,
         },
       };
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
-    const existing = await this.describe(jobId);
+    const existing = await this.temporal.describeWorkflow(jobId);
     if (existing === undefined) throw problems.conflict(`the id ${jobId} is taken`);
-    if (existing.info.type !== JOB_WORKFLOW_TYPE || existing.info.memo?.specHash !== hash) {
+    if (existing.type !== JOB_WORKFLOW_TYPE || existing.memo.specHash !== hash) {
       throw problems.conflict(`a job with id ${jobId} exists with a different spec`);
     }
-    return { created: false, facts: await this.factsOf(existing.info) };
+    return { created: false, facts: await this.factsOf(existing) };
   }
 
   /** The job's facts, or undefined when no job has this id. */
   async get(id: string): Promise<JobFacts | undefined> {
-    const d = await this.describe(id);
-    if (d === undefined || d.info.type !== JOB_WORKFLOW_TYPE) return undefined;
-    return this.factsOf(d.info);
+    const d = await this.temporal.describeWorkflow(id);
+    if (d === undefined || d.type !== JOB_WORKFLOW_TYPE) return undefined;
+    return this.factsOf(d);
   }
 
   async list(f: ListFilter): Promise<{ jobs: JobFacts[]; nextCursor: string | null }> {
-    let nextPageToken: Uint8Array | undefined;
-    if (f.cursor !== undefined) {
-      nextPageToken = Buffer.from(f.cursor, 'base64url');
-      if (nextPageToken.length === 0) throw problems.invalid('cursor is not one this API returned', [{ path: 'cursor', message: 'invalid cursor' }]);
-    }
-    const res = await this.client.workflowService
-      .listWorkflowExecutions({
-        namespace: this.options.namespace,
-        pageSize: f.limit,
-        query: listQuery(this.options.frameworkName, f),
-        ...(nextPageToken ? { nextPageToken } : {}),
-      })
+    const badCursor = () => problems.invalid('cursor is not one this API returned', [{ path: 'cursor', message: 'invalid cursor' }]);
+    if (f.cursor !== undefined && f.cursor.length === 0) throw badCursor();
+    const res = await this.temporal
+      .listWorkflows({ query: listQuery(this.options.frameworkName, f), pageSize: f.limit, ...(f.cursor !== undefined ? { pageToken: f.cursor } : {}) })
       .catch((err: unknown) => {
-        if (f.cursor !== undefined && /token|cursor|invalid/i.test(String((err as Error).message))) {
-          throw problems.invalid('cursor is not one this API returned', [{ path: 'cursor', message: 'invalid cursor' }]);
-        }
+        if (f.cursor !== undefined && err instanceof TemporalError && err.kind === 'invalid-argument') throw badCursor();
         throw err;
       });
-    const infos = await Promise.all(
-      (res.executions ?? []).map((raw) => executionInfoFromRaw(raw, this.client.options.loadedDataConverter, raw, this.options.namespace)),
-    );
     // Each item asks its workflow for progress (a replay for a closed one, once):
     // a few at a time, so that a long page does not flood the workers.
-    let jobs = await mapLimit(infos, 8, (i) => this.factsOf(i as WorkflowExecutionInfo));
+    let jobs = await mapLimit(res.executions, 8, (i) => this.factsOf(i));
     if (f.status !== undefined) jobs = jobs.filter((j) => apiStatus(j.progress, j.executionStatus, j.searchStatus) === f.status);
-    const token = res.nextPageToken;
-    return { jobs, nextCursor: token && token.length > 0 ? Buffer.from(token).toString('base64url') : null };
+    return { jobs, nextCursor: res.nextPageToken };
   }
 
   /** Requests cancellation. 'cancelled' also when it was cancelled before; 'ended' when it ended otherwise. */
   async cancel(id: string): Promise<'requested' | 'already-cancelled' | 'ended' | 'not-found'> {
-    const d = await this.describe(id);
-    if (d === undefined || d.info.type !== JOB_WORKFLOW_TYPE) return 'not-found';
-    const s = d.info.status.name;
+    const d = await this.temporal.describeWorkflow(id);
+    if (d === undefined || d.type !== JOB_WORKFLOW_TYPE) return 'not-found';
+    const s = d.status;
     if (s === 'CANCELLED' || s === 'TERMINATED') return 'already-cancelled';
     if (s !== 'RUNNING') return 'ended';
-    await this.client.workflow.getHandle(id).cancel();
+    await this.temporal.cancelWorkflow(id);
     return 'requested';
   }
 
@@ -206,9 +192,7 @@ export class JobService {
     const cached = this.closed.get(id);
     if (cached) return cached;
     try {
-      const p = await this.client.withDeadline(Date.now() + (this.options.queryTimeoutMs ?? 10_000), () =>
-        this.client.workflow.getHandle(id).query<JobProgress>(PROGRESS_QUERY),
-      );
+      const p = await this.temporal.queryWorkflow<JobProgress>(id, PROGRESS_QUERY, [], this.options.queryTimeoutMs ?? 10_000);
       if (closed && p.phase === 'terminal') {
         if (this.closed.size >= 1000) this.closed.delete(this.closed.keys().next().value as string);
         this.closed.set(id, p);
@@ -219,27 +203,20 @@ export class JobService {
     }
   }
 
-  private async describe(id: string): Promise<{ info: ExecutionSummary } | undefined> {
-    try {
-      return { info: await this.client.workflow.getHandle(id).describe() };
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return undefined;
-      throw err;
-    }
-  }
-
-  private async factsOf(info: ExecutionSummary): Promise<JobFacts> {
-    const closed = info.status.name !== 'RUNNING';
+  private async factsOf(info: WorkflowSummary): Promise<JobFacts> {
+    const closed = info.status !== 'RUNNING';
     const progress = await this.progress(info.workflowId, closed);
-    const name = info.memo?.name;
+    const name = info.memo.name;
+    const searchStatus = info.searchAttributes[jobStatusAttr];
+    const labels = info.searchAttributes[labelsAttr];
     return {
       id: info.workflowId,
       progress,
-      executionStatus: info.status.name as ExecutionStatus,
-      searchStatus: info.typedSearchAttributes.get(jobStatusKey),
+      executionStatus: info.status as ExecutionStatus,
+      searchStatus: typeof searchStatus === 'string' ? searchStatus : undefined,
       createdAt: info.startTime,
       closedAt: info.closeTime,
-      labels: labelsFromKeywords(info.typedSearchAttributes.get(labelsKey)),
+      labels: labelsFromKeywords(Array.isArray(labels) ? labels.filter((l): l is string => typeof l === 'string') : undefined),
       name: typeof name === 'string' ? name : undefined,
     };
   }

@@ -2,9 +2,8 @@
 // framework session held by a live worker), /metrics (Prometheus).
 import type { Hono } from 'hono';
 import { FRAMEWORK_ID_QUERY, sessionWorkflowId } from '../../activities/contract.js';
-import { jobStatusKey } from '../../workflows/search-attribute-keys.js';
 import type { ApiContext } from '../context.js';
-import { JOB_WORKFLOW_TYPE } from '../job-service.js';
+import { JOB_WORKFLOW_TYPE, jobStatusAttr } from '../job-service.js';
 import { renderFamily, type Sample } from '../metrics.js';
 
 interface Check {
@@ -14,11 +13,14 @@ interface Check {
 }
 
 const withTimeout = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
-  Promise.race([p, new Promise<T>((_r, reject) => setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms).unref())]);
+  new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+    p.then(resolve, reject).finally(() => clearTimeout(timer));
+  });
 
 async function temporalCheck(ctx: ApiContext): Promise<Check> {
   try {
-    await withTimeout(ctx.deps.client.workflowService.getSystemInfo({}), 3000, 'Temporal');
+    await ctx.deps.temporal.checkReachable(3000);
     return { ok: true, detail: 'reachable' };
   } catch (err) {
     return { ok: false, detail: `unreachable: ${(err as Error).message}` };
@@ -31,24 +33,22 @@ async function temporalCheck(ctx: ApiContext): Promise<Check> {
  * proves the subscription succeeded at least once.
  */
 async function sessionCheck(ctx: ApiContext): Promise<Check> {
-  const handle = ctx.deps.client.workflow.getHandle(sessionWorkflowId(ctx.deps.frameworkName));
+  const id = sessionWorkflowId(ctx.deps.frameworkName);
   try {
-    const d = await withTimeout(handle.describe(), 3000, 'describe session');
-    if (d.status.name !== 'RUNNING') return { ok: false, detail: `session workflow is ${d.status.name}` };
-    const hold = (d.raw.pendingActivities ?? []).find((a) => a.activityType?.name === 'holdSession');
-    if (!hold || Number(hold.state) !== PENDING_ACTIVITY_STATE_STARTED) {
+    const d = await withTimeout(ctx.deps.temporal.describeWorkflow(id), 3000, 'describe session');
+    if (d === undefined) return { ok: false, detail: `session not found or not answering: no workflow ${id}` };
+    if (d.status !== 'RUNNING') return { ok: false, detail: `session workflow is ${d.status}` };
+    const hold = d.pendingActivities.find((a) => a.type === 'holdSession');
+    if (!hold || !hold.started) {
       return { ok: false, detail: 'no worker holds the framework session' };
     }
-    const frameworkId = await withTimeout(handle.query<string | undefined>(FRAMEWORK_ID_QUERY), 3000, 'session query').catch(() => undefined);
+    const frameworkId = await ctx.deps.temporal.queryWorkflow<string | undefined>(id, FRAMEWORK_ID_QUERY, [], 3000).catch(() => undefined);
     if (!frameworkId) return { ok: false, detail: 'the framework has not subscribed yet' };
     return { ok: true, detail: 'held by a worker', frameworkId };
   } catch (err) {
     return { ok: false, detail: `session not found or not answering: ${(err as Error).message}` };
   }
 }
-
-/** temporal.api.enums.v1.PendingActivityState (the proto package is not a direct dependency). */
-const PENDING_ACTIVITY_STATE_STARTED = 2;
 
 const SEARCH_STATUSES = ['WAITING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT'];
 
@@ -68,11 +68,11 @@ export function registerHealthRoutes(app: Hono, ctx: ApiContext): void {
     let up = 1;
     try {
       const counts = await withTimeout(
-        Promise.all(SEARCH_STATUSES.map((s) => ctx.deps.client.workflow.count(`${base} AND ${jobStatusKey.name} = '${s}'`))),
+        Promise.all(SEARCH_STATUSES.map((s) => ctx.deps.temporal.countWorkflows(`${base} AND ${jobStatusAttr} = '${s}'`))),
         5000,
         'Temporal visibility',
       );
-      SEARCH_STATUSES.forEach((s, i) => byStatus.push({ labels: { status: s }, value: counts[i]?.count ?? 0 }));
+      SEARCH_STATUSES.forEach((s, i) => byStatus.push({ labels: { status: s }, value: counts[i] ?? 0 }));
     } catch {
       up = 0;
     }

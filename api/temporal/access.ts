@@ -46,6 +46,11 @@ export interface WorkflowSummary {
   closeTime: Date | undefined;
 }
 
+/** What describe tells beyond a summary: the activities in flight (readiness looks for the session's). */
+export interface WorkflowDescription extends WorkflowSummary {
+  pendingActivities: Array<{ type: string; started: boolean }>;
+}
+
 export interface ListWorkflowsRequest {
   /** A visibility query (`WorkflowType = 'jobWorkflow' AND …`). */
   query: string;
@@ -76,10 +81,12 @@ export class TemporalError extends Error {
 
 export interface TemporalAccess {
   readonly namespace: string;
+  /** Resolves when the frontend answers (GetSystemInfo); rejects with a TemporalError otherwise. */
+  checkReachable(timeoutMs: number): Promise<void>;
   /** Starts a workflow; `started: false` when one with this id exists (running, or closed and the policy rejects reuse). */
   startWorkflow(req: StartWorkflowRequest): Promise<StartWorkflowResult>;
   /** The latest run of the workflow, or undefined when there is none. */
-  describeWorkflow(workflowId: string): Promise<WorkflowSummary | undefined>;
+  describeWorkflow(workflowId: string): Promise<WorkflowDescription | undefined>;
   /** Runs a query; rejects with TemporalError('timeout') when no answer comes within timeoutMs (no worker). */
   queryWorkflow<T>(workflowId: string, queryType: string, args: unknown[], timeoutMs: number): Promise<T>;
   listWorkflows(req: ListWorkflowsRequest): Promise<WorkflowPage>;

@@ -13,6 +13,7 @@ import {
   type StartWorkflowResult,
   type TemporalAccess,
   type TemporalErrorKind,
+  type WorkflowDescription,
   type WorkflowPage,
   type WorkflowSummary,
 } from './access.js';
@@ -119,10 +120,22 @@ export class GrpcTemporalAccess implements TemporalAccess {
     }
   }
 
-  async describeWorkflow(workflowId: string): Promise<WorkflowSummary | undefined> {
+  async checkReachable(timeoutMs: number): Promise<void> {
+    try {
+      await this.client.withDeadline(Date.now() + timeoutMs, () => this.client.workflowService.getSystemInfo({}));
+    } catch (err) {
+      throw toTemporalError(err, 'reach Temporal');
+    }
+  }
+
+  async describeWorkflow(workflowId: string): Promise<WorkflowDescription | undefined> {
     try {
       const res = await this.client.workflowService.describeWorkflowExecution({ namespace: this.namespace, execution: { workflowId } });
-      return summaryOf((res.workflowExecutionInfo ?? {}) as RawExecutionInfo);
+      return {
+        ...summaryOf((res.workflowExecutionInfo ?? {}) as RawExecutionInfo),
+        // PendingActivityState 2 = STARTED (the proto package is not a direct dependency).
+        pendingActivities: (res.pendingActivities ?? []).map((a) => ({ type: a.activityType?.name ?? '', started: Number(a.state) === 2 })),
+      };
     } catch (err) {
       const e = toTemporalError(err, `describe workflow ${workflowId}`);
       if (e.kind === 'not-found') return undefined;

@@ -11,6 +11,7 @@ import {
   type TemporalAccess,
   type TemporalErrorKind,
   type WorkflowPage,
+  type WorkflowDescription,
   type WorkflowSummary,
 } from './access.js';
 import { base64ToBytes, base64url, bytesToBase64, decodeFields, decodePayload, encodePayload } from './payload-json.js';
@@ -127,10 +128,18 @@ export class HttpTemporalAccess implements TemporalAccess {
     return { started: true, runId: String((res.body as { runId?: string }).runId ?? '') };
   }
 
-  async describeWorkflow(workflowId: string): Promise<WorkflowSummary | undefined> {
+  async checkReachable(timeoutMs: number): Promise<void> {
+    await this.send('GET', '', undefined, 'reach Temporal', { timeoutMs, url: `${this.options.baseUrl.replace(/\/+$/, '')}/api/v1/system-info` });
+  }
+
+  async describeWorkflow(workflowId: string): Promise<WorkflowDescription | undefined> {
     try {
       const res = await this.send('GET', `/workflows/${encodeURIComponent(workflowId)}`, undefined, `describe workflow ${workflowId}`);
-      return summaryOf((res.body as { workflowExecutionInfo?: RawExecutionInfo }).workflowExecutionInfo ?? {});
+      const r = res.body as { workflowExecutionInfo?: RawExecutionInfo; pendingActivities?: Array<{ activityType?: { name?: string }; state?: string }> };
+      return {
+        ...summaryOf(r.workflowExecutionInfo ?? {}),
+        pendingActivities: (r.pendingActivities ?? []).map((a) => ({ type: a.activityType?.name ?? '', started: a.state === 'PENDING_ACTIVITY_STATE_STARTED' })),
+      };
     } catch (err) {
       if (err instanceof TemporalError && err.kind === 'not-found') return undefined;
       throw err;
@@ -185,7 +194,7 @@ export class HttpTemporalAccess implements TemporalAccess {
     path: string,
     body: unknown,
     what: string,
-    opts: { allow?: number[]; timeoutMs?: number } = {},
+    opts: { allow?: number[]; timeoutMs?: number; url?: string } = {},
   ): Promise<{ status: number; body: unknown }> {
     const timeoutMs = opts.timeoutMs ?? this.options.timeoutMs ?? 10_000;
     const headers: Record<string, string> = { accept: 'application/json' };
@@ -195,7 +204,7 @@ export class HttpTemporalAccess implements TemporalAccess {
     headers['grpc-timeout'] = `${Math.max(1, Math.floor(timeoutMs))}m`;
     let res: Response;
     try {
-      res = await this.fetchFn(this.base + path, {
+      res = await this.fetchFn(opts.url ?? this.base + path, {
         method,
         headers,
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
@@ -208,7 +217,8 @@ export class HttpTemporalAccess implements TemporalAccess {
         cause: err,
       });
     }
-    const text = await res.text();
+    // Decoded by hand: the gateway labels its JSON "Content-Type: *", which res.text() warns about in workerd.
+    const text = new TextDecoder().decode(await res.arrayBuffer());
     let parsed: unknown = {};
     if (text.length > 0) {
       try {
