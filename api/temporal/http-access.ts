@@ -28,6 +28,8 @@ export interface HttpTemporalAccessOptions {
   fetch?: typeof fetch;
 }
 
+const CANONICAL_JSON = 'application/json+no-payload-shorthand';
+
 /** The JSON shapes read here (the subset of Temporal's messages mesoflow uses). */
 interface RawExecutionInfo {
   execution?: { workflowId?: string; runId?: string };
@@ -197,8 +199,11 @@ export class HttpTemporalAccess implements TemporalAccess {
     opts: { allow?: number[]; timeoutMs?: number; url?: string } = {},
   ): Promise<{ status: number; body: unknown }> {
     const timeoutMs = opts.timeoutMs ?? this.options.timeoutMs ?? 10_000;
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    // Canonical proto JSON both ways: the gateway's default "payload shorthand"
+    // is lossy (it turns [] inside a payload into null, so a job's empty attempt
+    // list would come back as null). Full payloads are encoded here instead.
+    const headers: Record<string, string> = { accept: CANONICAL_JSON };
+    if (body !== undefined) headers['content-type'] = CANONICAL_JSON;
     if (this.options.apiKey) headers.authorization = `Bearer ${this.options.apiKey}`;
     // The gateway turns this into the gRPC deadline, so the server gives up when we do.
     headers['grpc-timeout'] = `${Math.max(1, Math.floor(timeoutMs))}m`;

@@ -63,8 +63,9 @@ for (const name of ['grpc', 'http'] as const) {
         workflowId: id,
         workflowType: 'jobWorkflow',
         taskQueue: idleQueue,
-        args: [{ text: 'héllo ✓', n: 1.5, list: [1, null, 'x'] }],
-        memo: { specHash: 'abc', name: 'naïve' },
+        // Empty arrays and objects inside payloads: the HTTP API's default "shorthand" JSON loses them.
+        args: [{ text: 'héllo ✓', n: 1.5, list: [1, null, 'x'], empty: [], nested: { none: {}, lists: [[], [[]]] } }],
+        memo: { specHash: 'abc', name: 'naïve', deep: { a: [], b: {} } },
         searchAttributes: [
           { name: 'MesoflowJobStatus', type: 'Keyword' as const, value: 'WAITING' },
           { name: 'MesoflowFramework', type: 'Keyword' as const, value: `fw-${id}` },
@@ -79,7 +80,7 @@ for (const name of ['grpc', 'http'] as const) {
       assert.equal(s.runId, r.runId);
       assert.equal(s.type, 'jobWorkflow');
       assert.equal(s.status, 'RUNNING');
-      assert.deepEqual(s.memo, { specHash: 'abc', name: 'naïve' });
+      assert.deepEqual(s.memo, { specHash: 'abc', name: 'naïve', deep: { a: [], b: {} } });
       assert.deepEqual(s.searchAttributes, { MesoflowJobStatus: 'WAITING', MesoflowFramework: `fw-${id}`, MesoflowLabels: ['team=a', "q='x'"] });
       assert.ok(Math.abs(s.startTime.getTime() - Date.now()) < 60_000);
       assert.equal(s.closeTime, undefined);
@@ -153,13 +154,13 @@ for (const name of ['grpc', 'http'] as const) {
     test('cancel and signal reach the workflow; unknown ids and bad input are typed errors', async () => {
       const id = `contract-cancel-${tag()}`;
       await access().startWorkflow({ workflowId: id, workflowType: 'jobWorkflow', taskQueue: idleQueue, args: [{}] });
-      await access().signalWorkflow(id, 'poke', [{ n: 7, s: 'ü' }]);
+      await access().signalWorkflow(id, 'poke', [{ n: 7, s: 'ü', none: [] }]);
       await access().cancelWorkflow(id);
       const events = (await stack.client.workflow.getHandle(id).fetchHistory()).events ?? [];
       const { defaultPayloadConverter } = await import('@temporalio/common');
       const signaled = events.find((e) => e.workflowExecutionSignaledEventAttributes)?.workflowExecutionSignaledEventAttributes;
       assert.equal(signaled?.signalName, 'poke');
-      assert.deepEqual(signaled?.input?.payloads?.map((p) => defaultPayloadConverter.fromPayload(p)), [{ n: 7, s: 'ü' }]);
+      assert.deepEqual(signaled?.input?.payloads?.map((p) => defaultPayloadConverter.fromPayload(p)), [{ n: 7, s: 'ü', none: [] }]);
       assert.ok(events.some((e) => e.workflowExecutionCancelRequestedEventAttributes), 'a cancel request is in the history');
 
       const missing = `contract-missing-${tag()}`;
@@ -177,7 +178,21 @@ for (const name of ['grpc', 'http'] as const) {
   });
 }
 
+test('both: the frontend is reachable; the session workflow is described alike, its held activity included', async () => {
+  await impls.grpc.checkReachable(5000);
+  await impls.http.checkReachable(5000);
+  const { sessionWorkflowId } = await import('../../../activities/contract.js');
+  const s = await until('the session activity is started', async () => {
+    const d = await impls.http.describeWorkflow(sessionWorkflowId(stack.frameworkName));
+    return d?.pendingActivities.some((a) => a.type === 'holdSession' && a.started) ? d : undefined;
+  });
+  assert.equal(s.status, 'RUNNING');
+  const g = await impls.grpc.describeWorkflow(sessionWorkflowId(stack.frameworkName));
+  assert.deepEqual(g?.pendingActivities, s.pendingActivities);
+});
+
 test('HTTP access: an unreachable endpoint is `unavailable`, naming the URL', async () => {
   const dead = new HttpTemporalAccess({ baseUrl: 'http://127.0.0.1:9', namespace: 'default', timeoutMs: 5000 });
   await assert.rejects(dead.describeWorkflow('x'), (e: unknown) => e instanceof TemporalError && e.kind === 'unavailable' && e.message.includes('127.0.0.1:9'));
+  await assert.rejects(dead.checkReachable(2000), (e: unknown) => e instanceof TemporalError && e.kind === 'unavailable');
 });
