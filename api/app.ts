@@ -19,7 +19,14 @@ export function createApi(deps: ApiDeps): MesoflowApi {
   return createCoreApi({
     ...deps,
     temporal: deps.temporal ?? new GrpcTemporalAccess(deps.client, deps.namespace),
-    logs: { reader: new AgentFilesClient({ masters: deps.masters, tls: deps.mesosTls, credentials: deps.mesosCredentials }) },
+    logs: {
+      reader: new AgentFilesClient({
+        masters: deps.masters,
+        tls: deps.mesosTls,
+        credentials: deps.mesosCredentials,
+        ...(deps.leaderDetector ? { leaderDetector: deps.leaderDetector } : {}),
+      }),
+    },
     docsAssets: nodeDocsAsset,
   });
 }

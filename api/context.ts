@@ -3,6 +3,7 @@
 // (type imports only): the edge entry builds the app from ApiCoreDeps.
 import type { Client } from '@temporalio/client';
 import type { Logger } from '../common/logger.js';
+import type { LeaderDetector } from '../mesos/leader/detector.js';
 import type { JobTuning } from '../workflows/job-workflow.js';
 import type { LogReader } from './log-source.js';
 import type { AgentFilesClientOptions } from './logs.js';
@@ -30,6 +31,8 @@ export interface ApiCoreDeps {
    */
   logs: { reader: LogReader } | { redirectTo: string } | undefined;
   docsAssets: DocsAssets | undefined;
+  /** Finds the leading Mesos master (MESOS_MASTER=zk://…, Node only); its status is part of /readyz. */
+  leaderDetector?: LeaderDetector;
   /** When set, every /v1 route requires `Authorization: Bearer <token>`. */
   token?: string | undefined;
   tuning?: Partial<JobTuning>;
@@ -51,7 +54,7 @@ export interface ApiDeps extends Omit<ApiCoreDeps, 'temporal' | 'logs' | 'docsAs
   client: Client;
   /** Overrides the gRPC access built from `client` (tests run the Node API over HTTP too). */
   temporal?: TemporalAccess;
-  /** Mesos master URLs, for finding agents (logs). */
+  /** Mesos master URLs, for finding agents (logs); empty when leaderDetector finds the leader. */
   masters: string[];
   /** TLS (CA, client certificate) and basic auth for those masters and their agents. */
   mesosTls?: AgentFilesClientOptions['tls'];

@@ -2,6 +2,7 @@
 // as the Mesos web UI does, so it works against real agents as well as the
 // devcluster. The agent's address comes from the master's operator API.
 import { Agent, request, type Dispatcher } from 'undici';
+import type { LeaderDetector } from '../mesos/leader/detector.js';
 import { resolveLocation } from '../mesos/client/index.js';
 import { LogReadError, sandboxPath, type LogReader } from './log-source.js';
 
@@ -64,6 +65,8 @@ export function decodeFilesReadBody(raw: Buffer): { data: Buffer; offset: number
 export interface AgentFilesClientOptions {
   /** Mesos master base URLs (any of them; a non-leader redirects). */
   masters: string[];
+  /** When set, the leader it knows is asked instead (MESOS_MASTER=zk://…). */
+  leaderDetector?: LeaderDetector;
   timeoutMs?: number;
   /** CA and client certificate for https:// masters (the worker's MESOS_CA_FILE, MESOS_CERT_FILE, MESOS_KEY_FILE). */
   tls?: { ca?: string | Buffer; cert?: string | Buffer; key?: string | Buffer } | undefined;
@@ -102,7 +105,16 @@ export class AgentFilesClient implements LogReader {
 
   private async refreshAgents(): Promise<void> {
     let lastErr: unknown;
-    for (const master of this.options.masters) {
+    const detector = this.options.leaderDetector;
+    let masters = this.options.masters;
+    if (detector) {
+      try {
+        masters = [await detector.leader({ timeoutMs: this.timeoutMs })];
+      } catch (err) {
+        throw new LogReadError(`could not list the agents: ${(err as Error).message}`, {});
+      }
+    }
+    for (const master of masters) {
       try {
         let url = new URL('/api/v1', master).toString();
         for (let hop = 0; hop < 3; hop++) {

@@ -32,6 +32,7 @@ interface DevClusterCliOptions {
   ssl_key_file?: string;
   ssl_ca_file?: string;
   ssl_require_cert?: boolean;
+  zk?: string;
 }
 
 function readPem(flag: string, path: string): Buffer {
@@ -85,6 +86,7 @@ export function buildProgram(): Command {
     .option('--ssl_key_file <path>', 'PEM private key of --ssl_cert_file (Mesos: LIBPROCESS_SSL_KEY_FILE)')
     .option('--ssl_ca_file <path>', 'PEM CA that client certificates must chain to (Mesos: LIBPROCESS_SSL_CA_FILE)')
     .option('--ssl_require_cert', 'refuse clients without a certificate signed by --ssl_ca_file (Mesos: LIBPROCESS_SSL_REQUIRE_CERT)')
+    .option('--zk <url>', 'register the masters in ZooKeeper as Mesos does (zk://host:2181/mesos); give mesoflow the same MESOS_MASTER')
     .action(async (opts: DevClusterCliOptions) => {
       const logger = createLogger().child({ component: 'mesoflow-devcluster' });
       const security = devClusterSecurity(opts);
@@ -98,11 +100,13 @@ export function buildProgram(): Command {
         ...(opts.resources !== undefined ? { resources: opts.resources } : {}),
         ...(opts.attributes !== undefined ? { attributes: opts.attributes } : {}),
         ...(opts.workDir !== undefined ? { workDir: opts.workDir } : {}),
+        ...(opts.zk !== undefined ? { zk: opts.zk } : {}),
       });
       if (security.credentials !== undefined) process.stdout.write(`HTTP framework authentication on (${security.credentials.length} principal(s))\n`);
       process.stdout.write(`Mesos master (devcluster) at ${cluster.masterUrl}\n`);
       cluster.masterUrls.slice(1).forEach((u) => process.stdout.write(`non-leading master at ${u}\n`));
       for (const a of cluster.agents) process.stdout.write(`agent ${a.info.id} at ${a.info.url}\n`);
+      if (opts.zk !== undefined) process.stdout.write(`masters registered in ZooKeeper at ${opts.zk.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:***@")}\n`);
       let stopping = false;
       const stop = (signal: string) => {
         if (stopping) return;

@@ -15,7 +15,9 @@ import { createAgent, type AgentOptions } from './agent/agent.js';
 import type { MasterSettings } from './master/context.js';
 import type { AddAgentRequest, DevClusterFaults } from './master/faults.js';
 import { createMasterHttpServer, type MasterTls, type RouteContext } from './master/http-server.js';
-import { Master, type RecoveredState } from './master/master.js';
+import { buildMasterInfo, Master, type RecoveredState } from './master/master.js';
+import { ZkRegistration } from './master/zk-registration.js';
+import { parseMesosMaster } from '../mesos/master-address.js';
 import type { AgentRemovalMode } from './master/model.js';
 import { CallStats } from './master/stats.js';
 
@@ -61,6 +63,14 @@ export interface DevClusterOptions {
   offerTimeoutMs?: number;
   /** Extra non-leading masters that redirect to the leader. */
   followers?: number;
+  /**
+   * `zk://host:port[,…]/path`: every master registers in this ZooKeeper as
+   * Mesos masters do (`--zk`), the leader with the lowest sequence; leadership
+   * changes (faults.failover) update the entries.
+   */
+  zk?: string;
+  /** ZooKeeper session timeout of the registrations; Mesos's default --zk_session_timeout is 10 s. */
+  zkSessionTimeoutMs?: number;
   /** Turns on HTTP framework authentication (basic auth) with these principals; default off, as in Mesos. */
   credentials?: Array<{ principal: string; secret: string }>;
   /** Serve the masters over HTTPS (their URLs become https://); the agents stay plain HTTP. */
@@ -122,6 +132,7 @@ class DevClusterImpl implements DevCluster, DevClusterFaults {
   private agentCount = 0;
   private pendingRecovery: RecoveredState | undefined;
   private stopped = false;
+  private zkRegistration: ZkRegistration | undefined;
   readonly logger: Logger;
   readonly host: string;
   readonly hostname: string;
@@ -192,8 +203,13 @@ class DevClusterImpl implements DevCluster, DevClusterFaults {
     };
   }
 
-  private newMaster(index: number): Master {
-    const master = new Master({ settings: this.settingsFor(index), logger: this.logger, ...(this.options.now ? { now: this.options.now } : {}) });
+  private newMaster(index: number, masterId?: string): Master {
+    const master = new Master({
+      settings: this.settingsFor(index),
+      logger: this.logger,
+      ...(masterId !== undefined ? { masterId } : {}),
+      ...(this.options.now ? { now: this.options.now } : {}),
+    });
     master.start();
     return master;
   }
@@ -228,12 +244,34 @@ class DevClusterImpl implements DevCluster, DevClusterFaults {
       this.nodes.push({ server, port });
     }
     this.leading = this.newMaster(0);
+    if (this.options.zk !== undefined) await this.registerInZooKeeper(this.options.zk);
     const specs = this.options.agentSpecs ?? [];
     const n = this.options.agents ?? 1;
     for (let i = 0; i < n; i++) {
       const spec = specs[i] ?? {};
       await this.startAgent(spec.resources ?? this.options.resources, spec.attributes ?? this.options.attributes);
     }
+  }
+
+  private async registerInZooKeeper(zk: string): Promise<void> {
+    const spec = parseMesosMaster(zk);
+    if (spec.kind !== 'zk') throw new Error(`--zk must be a zk://host:port/path address, not ${zk}`);
+    const registration = new ZkRegistration({
+      spec,
+      logger: this.logger,
+      ...(this.options.zkSessionTimeoutMs !== undefined ? { sessionTimeoutMs: this.options.zkSessionTimeoutMs } : {}),
+      source: {
+        count: () => this.nodes.length,
+        leader: () => (this.leading === undefined ? null : this.leader),
+        // The leader's id is its Master's; a follower gets a fresh one per registration.
+        info: (i) => {
+          const { id: _id, ...info } = buildMasterInfo(this.settingsFor(i), '');
+          return i === this.leader && this.leading !== undefined ? { ...info, id: this.leading.masterId } : info;
+        },
+      },
+    });
+    this.zkRegistration = registration;
+    await registration.start();
   }
 
   private async startAgent(resources: string | Resource[] | undefined, attributes: string | Attribute[] | undefined): Promise<DevAgent> {
@@ -297,6 +335,7 @@ class DevClusterImpl implements DevCluster, DevClusterFaults {
 
   async failover(to?: number | null): Promise<{ leader: string | null; masterId: string | null }> {
     const previous = this.leading;
+    const previousIndex = previous === undefined ? null : this.leader;
     if (previous !== undefined) {
       this.pendingRecovery = previous.snapshotForFailover();
       previous.stop();
@@ -305,23 +344,28 @@ class DevClusterImpl implements DevCluster, DevClusterFaults {
     if (to === null) {
       this.leader = null;
       this.logger.info('devcluster has no leading master now');
+      await this.zkRegistration?.sync();
       return { leader: null, masterId: null };
     }
     const target = to ?? (this.leader === null ? 0 : (this.leader + 1) % this.nodes.length);
     if (!Number.isInteger(target) || target < 0 || target >= this.nodes.length) throw new Error(`No master with index ${target}`);
-    const master = this.newMaster(target);
+    // A follower registered in ZooKeeper leads under the id it registered with; a master restarted in place gets a new one.
+    const registeredId = target !== previousIndex ? this.zkRegistration?.registeredId(target) : undefined;
+    const master = this.newMaster(target, registeredId);
     const recovery = this.pendingRecovery ?? { agents: [], tasks: [] };
     this.pendingRecovery = undefined;
     master.recoverFrom(recovery);
     this.leading = master;
     this.leader = target;
     this.logger.info('devcluster master failover', { leader: this.urlOf(target), masterId: master.masterId });
+    await this.zkRegistration?.sync();
     return { leader: this.urlOf(target), masterId: master.masterId };
   }
 
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    await this.zkRegistration?.stop();
     this.leading?.stop();
     await Promise.all(this.nodes.map((n) => closeServer(n.server)));
     await Promise.all(this.agents.map((a) => a.stop().catch((err: unknown) => this.logger.error('agent stop failed', { err, agentId: a.info.id }))));

@@ -8,7 +8,9 @@ import { Client, Connection } from '@temporalio/client';
 import { createLogger, type Logger, type LogLevel } from '../common/logger.js';
 import { startDevCluster, type DevCluster } from '../devcluster/index.js';
 import { startWorker, type RunningWorker } from '../worker/start-worker.js';
-import { mesosTlsOptions, workerConfigFromEnv } from '../worker/config.js';
+import { mesosMastersFromEnv, mesosTlsOptions, workerConfigFromEnv } from '../worker/config.js';
+import { parseMesosMaster } from '../mesos/master-address.js';
+import { createZkLeaderDetector } from '../mesos/leader/zk-detector.js';
 import { searchAttributeDefs } from '../workflows/search-attributes.js';
 import { createApi } from '../api/app.js';
 import { serveApi, type ApiServer } from '../api/server.js';
@@ -93,7 +95,7 @@ export async function startLocalStack(options: StartStackOptions = {}): Promise<
     let masters: string[];
     let cluster: DevCluster | undefined;
     if (env.MESOS_MASTER) {
-      masters = env.MESOS_MASTER.split(',').map((m) => m.trim()).filter((m) => m !== '');
+      masters = mesosMastersFromEnv(env.MESOS_MASTER);
     } else {
       say('starting the devcluster (an embedded Mesos master with one agent)…');
       cluster = await startDevCluster({
@@ -123,12 +125,17 @@ export async function startLocalStack(options: StartStackOptions = {}): Promise<
     const connection = await Connection.connect({ address: temporalAddress });
     cleanups.push(() => connection.close());
     const client = new Client({ connection, namespace });
+    // With zk://, the API finds the leader itself (agent logs) and reports it in /readyz.
+    const masterSpec = parseMesosMaster(masters.join(','));
+    const leaderDetector = masterSpec.kind === 'zk' ? createZkLeaderDetector({ spec: masterSpec, logger: logger.child({ component: 'api' }) }) : undefined;
+    if (leaderDetector) cleanups.push(() => leaderDetector.close());
     const api = createApi({
       client,
       namespace,
       frameworkName: config.frameworkName,
       taskQueue: config.taskQueue,
-      masters,
+      masters: masterSpec.kind === 'urls' ? masterSpec.urls : [],
+      ...(leaderDetector ? { leaderDetector } : {}),
       mesosTls: mesosTlsOptions(config),
       mesosCredentials: config.principal !== undefined ? { principal: config.principal, secret: config.secret ?? '' } : undefined,
       token: env.MESOFLOW_API_TOKEN || undefined,

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { z } from 'zod';
+import { MesosMasterSpecError, parseMesosMaster } from '../mesos/master-address.js';
 
 const positive = z.coerce.number().positive();
 
@@ -19,7 +20,17 @@ export const workerConfigSchema = z.strictObject({
   temporalNamespace: z.string().min(1).default('default'),
   /** Task queue of job and session workflows (and of ensureSession/holdSession). */
   taskQueue: z.string().min(1).default('mesoflow'),
-  masters: z.array(z.url()).min(1),
+  /** Master URLs, or one `zk://host:2181/path` (MESOS_MASTER, parsed by mesos/master-address.ts). */
+  masters: z
+    .array(z.string().min(1))
+    .min(1)
+    .superRefine((list, ctx) => {
+      try {
+        parseMesosMaster(list.join(','));
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: err instanceof MesosMasterSpecError ? err.problem : String(err) });
+      }
+    }),
   frameworkName: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only').default('mesoflow'),
   frameworkUser: z.string().min(1).default(defaultUser()),
   roles: z.array(z.string().min(1)).min(1).default(['*']),
@@ -99,8 +110,7 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
     const v = env[name];
     if (v !== undefined && v !== '') input[key] = v;
   }
-  const masters = env.MESOS_MASTER;
-  if (masters) input.masters = masters.split(',').map((m) => m.trim()).filter((m) => m !== '');
+  if (env.MESOS_MASTER) input.masters = mesosMastersFromEnv(env.MESOS_MASTER);
   if (env.MESOFLOW_ROLES) input.roles = env.MESOFLOW_ROLES.split(',').map((r) => r.trim());
   if (env.MESOFLOW_PARTITION_AWARE) input.partitionAware = env.MESOFLOW_PARTITION_AWARE !== 'false';
   if (env.MESOFLOW_HOST_SESSION) input.hostSession = env.MESOFLOW_HOST_SESSION !== 'false';
@@ -113,6 +123,18 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
   if (env.MESOS_CERT_FILE) input.tlsCert = readVariableFile('MESOS_CERT_FILE', env.MESOS_CERT_FILE);
   if (env.MESOS_KEY_FILE) input.tlsKey = readVariableFile('MESOS_KEY_FILE', env.MESOS_KEY_FILE);
   return compileWorkerConfig(input as WorkerConfigInput);
+}
+
+/** MESOS_MASTER as the `masters` list: its URLs, or the one zk:// address (whose host list has commas of its own). */
+export function mesosMastersFromEnv(value: string): string[] {
+  let spec;
+  try {
+    spec = parseMesosMaster(value);
+  } catch (err) {
+    if (err instanceof MesosMasterSpecError) throw new WorkerConfigError([`MESOS_MASTER: ${err.problem}`]);
+    throw err;
+  }
+  return spec.kind === 'urls' ? spec.urls : [value.trim()];
 }
 
 /** TLS options for https:// masters (scheduler client, API log reads): the CA to trust and the client certificate, when configured. */

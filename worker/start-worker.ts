@@ -10,6 +10,7 @@ import { createLogger, type Logger } from '../common/logger.js';
 import { createGeneralActivities, startSessionWorkflow } from '../activities/ensure-session.js';
 import { createHoldSession } from '../activities/session/hold-session.js';
 import type { FrameworkSession } from '../activities/session/framework-session.js';
+import { describeMesosMasters } from '../mesos/master-address.js';
 import { compileWorkerConfig, type WorkerConfig, type WorkerConfigInput } from './config.js';
 
 // The workflows are bundled from files on disk: the .ts sources in a checkout
@@ -105,7 +106,7 @@ export async function startWorker(input: WorkerConfigInput | WorkerConfig, optio
     startSessionWorkflow(ensureDeps, config.frameworkName).catch((err: unknown) => logger.warn('could not ensure the session workflow', { err }));
   }, 30_000);
   keeper.unref();
-  logger.info('worker started', { framework: config.frameworkName, masters: config.masters });
+  logger.info('worker started', { framework: config.frameworkName, masters: describeMesosMasters(config.masters) });
 
   let stopping: Promise<void> | undefined;
   const stop = () => {

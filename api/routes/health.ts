@@ -1,5 +1,6 @@
-// /healthz (the process answers), /readyz (Temporal reachable and the
-// framework session held by a live worker), /metrics (Prometheus).
+// /healthz (the process answers), /readyz (Temporal reachable, the
+// framework session held by a live worker and, with MESOS_MASTER=zk://,
+// a leader known from ZooKeeper), /metrics (Prometheus).
 import type { Hono } from 'hono';
 import { FRAMEWORK_ID_QUERY, sessionWorkflowId } from '../../activities/contract.js';
 import type { ApiContext } from '../context.js';
@@ -50,6 +51,19 @@ async function sessionCheck(ctx: ApiContext): Promise<Check> {
   }
 }
 
+/**
+ * With MESOS_MASTER=zk://…: whether ZooKeeper names a leading master. A
+ * problem while a leader is still known (ZooKeeper briefly away) is shown
+ * but does not make the process unready: the session keeps its master.
+ */
+function mesosLeaderCheck(ctx: ApiContext): Check | undefined {
+  const detector = ctx.deps.leaderDetector;
+  if (detector === undefined) return undefined;
+  const s = detector.status();
+  if (s.leader === undefined) return { ok: false, detail: `no leading Mesos master known from ${s.source}: ${s.problem ?? 'not detected yet'}` };
+  return { ok: true, detail: s.problem === undefined ? `leader ${s.leader} (from ${s.source})` : `leader ${s.leader} (from ${s.source}); ${s.problem}` };
+}
+
 const SEARCH_STATUSES = ['WAITING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT'];
 
 export function registerHealthRoutes(app: Hono, ctx: ApiContext): void {
@@ -58,8 +72,9 @@ export function registerHealthRoutes(app: Hono, ctx: ApiContext): void {
   app.get('/readyz', async (c) => {
     const t = await temporalCheck(ctx);
     const s = t.ok ? await sessionCheck(ctx) : { ok: false, detail: 'Temporal unreachable' };
-    const ready = t.ok && s.ok;
-    return c.json({ status: ready ? 'ready' : 'not-ready', checks: { temporal: t, session: s } }, ready ? 200 : 503);
+    const m = mesosLeaderCheck(ctx);
+    const ready = t.ok && s.ok && (m?.ok ?? true);
+    return c.json({ status: ready ? 'ready' : 'not-ready', checks: { temporal: t, session: s, ...(m ? { mesosLeader: m } : {}) } }, ready ? 200 : 503);
   });
 
   app.get('/metrics', async (c) => {

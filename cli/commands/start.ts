@@ -2,6 +2,7 @@
 // until Ctrl-C.
 import type { Command } from 'commander';
 import { startLocalStack } from '../../stack/start-stack.js';
+import { describeMesosMasters } from '../../mesos/master-address.js';
 
 export function registerStartCommand(program: Command): void {
   program
@@ -16,7 +17,7 @@ export function registerStartCommand(program: Command): void {
       say(`  API docs:        ${stack.docsUrl}`);
       if (stack.temporalUiUrl) say(`  Temporal Web UI: ${stack.temporalUiUrl}`);
       say(`  Temporal:        ${stack.temporalAddress} (namespace ${stack.namespace})`);
-      say(`  Mesos master:    ${stack.masterUrls.join(', ')}${stack.devcluster ? ' (devcluster)' : ''}`);
+      say(`  Mesos master:    ${describeMesosMasters(stack.masterUrls)}${stack.devcluster ? ' (devcluster)' : ''}`);
       say('');
       say(`Try:  curl -s -X POST ${stack.apiUrl}/v1/jobs -H 'content-type: application/json' -d '{"command":"echo hello"}'`);
       say(`      npx mesoflow run --api ${stack.apiUrl} -- echo hello`);

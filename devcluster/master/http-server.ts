@@ -1,7 +1,8 @@
 // Routing of one master's HTTP server. Every master of the devcluster runs
 // one; only the leader serves the scheduler and operator APIs and the state
 // endpoints, the others redirect there (307 with a protocol-relative
-// Location, spec §14) or answer 503 "No leader elected". Every handler is
+// Location naming the leader's /master/... endpoint, spec §14, recorded in
+// mesos-transcripts/14) or answer 503 "No leader elected". Every handler is
 // wrapped: bad input never crashes the devcluster, a genuine bug is logged and
 // answered 500.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -60,10 +61,24 @@ const STATE_PATHS: Record<string, (m: Master, fid: string | null) => object> = {
   '/state-summary': (m) => masterStateSummary(m),
 };
 
+/**
+ * Where a follower sends a request: the leader's `/master/<endpoint>` with the
+ * query kept, whichever alias was asked. Real masters answer
+ * `/api/v1/scheduler?q` with `//leader:port/master/api/v1/scheduler?q`
+ * (mesos-transcripts/14): libprocess delegates the unprefixed paths to the
+ * `master` process, and the redirect names the request's path as that
+ * process sees it.
+ */
+export function leaderLocation(leader: LeaderAddress, requestUrl: string): string {
+  const url = new URL(requestUrl, 'http://devcluster');
+  const endpoint = url.pathname.startsWith('/master/') ? url.pathname : `/master${url.pathname}`;
+  return `//${leader.hostname}:${leader.port}${endpoint}${url.search}`;
+}
+
 function notLeader(req: IncomingMessage, res: ServerResponse, leader: LeaderAddress | undefined): void {
   drain(req);
   if (leader === undefined) return sendText(res, 503, 'No leader elected');
-  sendEmpty(res, 307, { Location: `//${leader.hostname}:${leader.port}${req.url ?? '/'}` });
+  sendEmpty(res, 307, { Location: leaderLocation(leader, req.url ?? '/') });
 }
 
 async function route(req: IncomingMessage, res: ServerResponse, ctx: RouteContext): Promise<void> {

@@ -91,21 +91,7 @@ export class Master implements MasterContext {
   }
 
   masterInfo(): Record<string, unknown> {
-    const s = this.settings;
-    const octets = s.ip.split('.').map(Number);
-    const packed = octets.length === 4 && octets.every((o) => Number.isInteger(o) && o >= 0 && o < 256)
-      ? ((octets[0] as number) + (octets[1] as number) * 256 + (octets[2] as number) * 65536 + (octets[3] as number) * 16777216)
-      : 0;
-    return {
-      id: this.masterId,
-      ip: packed,
-      port: s.port,
-      pid: `master@${s.ip}:${s.port}`,
-      hostname: s.hostname,
-      version: s.version,
-      address: { hostname: s.hostname, ip: s.ip, port: s.port },
-      capabilities: [{ type: 'AGENT_UPDATE' }, { type: 'AGENT_DRAINING' }, { type: 'QUOTA_V2' }],
-    };
+    return buildMasterInfo(this.settings, this.masterId);
   }
 
   send(fw: FrameworkEntry, event: object): void {
@@ -565,4 +551,22 @@ export class Master implements MasterContext {
   findFramework(id: string): FrameworkEntry | undefined {
     return this.frameworks.get(id);
   }
+}
+
+/** MasterInfo of a master with these settings (the leader's in SUBSCRIBED and GET_MASTER; every master's in ZooKeeper). */
+export function buildMasterInfo(s: MasterSettings, id: string): Record<string, unknown> {
+  const octets = s.ip.split('.').map(Number);
+  const packed = octets.length === 4 && octets.every((o) => Number.isInteger(o) && o >= 0 && o < 256)
+    ? ((octets[0] as number) + (octets[1] as number) * 256 + (octets[2] as number) * 65536 + (octets[3] as number) * 16777216)
+    : 0;
+  return {
+    id,
+    ip: packed,
+    port: s.port,
+    pid: `master@${s.ip}:${s.port}`,
+    hostname: s.hostname,
+    version: s.version,
+    address: { hostname: s.hostname, ip: s.ip, port: s.port },
+    capabilities: [{ type: 'AGENT_UPDATE' }, { type: 'AGENT_DRAINING' }, { type: 'QUOTA_V2' }],
+  };
 }

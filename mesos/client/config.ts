@@ -4,17 +4,29 @@ import { z } from 'zod';
 import type { Logger } from '../../common/logger.js';
 import { silentLogger } from '../../common/logger.js';
 import { DEFAULT_MAX_RECORD_BYTES } from '../recordio.js';
+import { parseMesosMaster, type ZkMasterSpec } from '../master-address.js';
+import type { LeaderDetector } from '../leader/detector.js';
 
 export const SCHEDULER_PATH = '/api/v1/scheduler';
 
 const pem = z.union([z.string(), z.instanceof(Buffer), z.array(z.union([z.string(), z.instanceof(Buffer)]))]);
 
-const masterUrl = z
-  .string()
-  .url()
-  .refine((u) => /^https?:$/.test(new URL(u).protocol), 'a master URL must be http:// or https://')
-  // Only the origin is kept: the scheduler endpoint path is fixed by Mesos.
-  .transform((u) => new URL(u).origin);
+// Master URLs (`http://host:5050`), or one `zk://host:2181/path` (mesos/master-address.ts).
+const mastersSchema = z
+  .array(z.string().min(1))
+  .min(1)
+  .superRefine((list, ctx) => {
+    try {
+      parseMesosMaster(list.join(','));
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as { problem?: string }).problem ?? String(err) });
+    }
+  });
+
+const detectorSchema = z.custom<LeaderDetector>(
+  (v) => typeof v === 'object' && v !== null && ['leader', 'status', 'onChange', 'close'].every((k) => typeof (v as Record<string, unknown>)[k] === 'function'),
+  'leaderDetector must implement LeaderDetector (mesos/leader/detector.ts)',
+);
 
 const loggerSchema = z.custom<Logger>(
   (v) => typeof v === 'object' && v !== null && ['debug', 'info', 'warn', 'error', 'child'].every((k) => typeof (v as Record<string, unknown>)[k] === 'function'),
@@ -22,8 +34,18 @@ const loggerSchema = z.custom<Logger>(
 );
 
 export const schedulerClientOptionsSchema = z.object({
-  /** Base URLs of the masters (`http://host:5050`), tried in turn; a non-leader redirects to the leader. */
-  masters: z.array(masterUrl).min(1),
+  /**
+   * Base URLs of the masters (`http://host:5050`), tried in turn (a non-leader
+   * redirects to the leader); or one `zk://[user:pass@]host:port[,…]/path`:
+   * the leader is then read from ZooKeeper and followed (mesos/leader/).
+   */
+  masters: mastersSchema,
+  /** Finds the leader for a zk:// master (default: a ZooKeeper detector the client creates and closes). */
+  leaderDetector: detectorSchema.optional(),
+  /** With a detector: how long SUBSCRIBE waits for a leader to be known before failing with the detector's reason. */
+  leaderWaitMs: z.number().int().positive().default(10_000),
+  /** With zk://: the ZooKeeper session timeout the client asks for (Mesos's default --zk_session_timeout). */
+  zkSessionTimeoutMs: z.number().int().positive().default(10_000),
   /** HTTP basic auth (`--authenticate_http_frameworks`); both or neither. */
   principal: z.string().min(1).optional(),
   secret: z.string().optional(),
@@ -59,7 +81,11 @@ export const schedulerClientOptionsSchema = z.object({
 
 export type SchedulerClientOptions = z.input<typeof schedulerClientOptionsSchema>;
 
-export interface SchedulerClientConfig extends Omit<z.output<typeof schedulerClientOptionsSchema>, 'logger' | 'principal' | 'secret'> {
+export interface SchedulerClientConfig extends Omit<z.output<typeof schedulerClientOptionsSchema>, 'logger' | 'principal' | 'secret' | 'masters'> {
+  /** Origins of the configured master URLs; empty with zk://. */
+  masters: string[];
+  /** The ZooKeeper address, when masters was a zk:// one. */
+  zk: ZkMasterSpec | undefined;
   logger: Logger;
   /** Precomputed `Authorization` header value, when credentials are configured. */
   authorization: string | undefined;
@@ -79,10 +105,14 @@ export function compileConfig(options: SchedulerClientOptions): SchedulerClientC
   if (!parsed.success) {
     throw new SchedulerClientConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(options)'}: ${i.message}`));
   }
-  const { logger, principal, secret, ...rest } = parsed.data;
+  const { logger, principal, secret, masters: given, ...rest } = parsed.data;
+  const spec = parseMesosMaster(given.join(','));
+  // Only the origin is kept: the scheduler endpoint path is fixed by Mesos.
+  const masters = spec.kind === 'urls' ? [...new Set(spec.urls.map((u) => new URL(u).origin))] : [];
+  const zk = spec.kind === 'zk' ? spec : undefined;
   if ((principal === undefined) !== (secret === undefined)) {
     throw new SchedulerClientConfigError(['principal and secret must be given together']);
   }
   const authorization = principal !== undefined ? `Basic ${Buffer.from(`${principal}:${secret ?? ''}`, 'utf8').toString('base64')}` : undefined;
-  return { ...rest, logger: logger ?? silentLogger, authorization };
+  return { ...rest, masters, zk, logger: logger ?? silentLogger, authorization };
 }

@@ -93,10 +93,12 @@ export async function postOnce(config: SchedulerClientConfig, url: string, opts:
 }
 
 /**
- * Resolves a 307 Location against the URL that gave it. Mesos writes
- * `//host:port/api/v1/scheduler`; the docs show a bare `host:port`; a
- * `/redirect`-style answer has no path. All three land on `defaultPath`
- * (the scheduler endpoint unless told otherwise) when the Location has none.
+ * Resolves a 307 Location against the URL that gave it. A Mesos follower
+ * writes `//host:port/master/api/v1/scheduler?<query>` (an alias of
+ * /api/v1/scheduler; recorded from Mesos 1.12), older docs and masters the
+ * request's own path; the docs show a bare `host:port`; a `/redirect`-style
+ * answer has no path. A Location with a path is followed as it is; one
+ * without lands on `defaultPath` (the scheduler endpoint unless told otherwise).
  */
 export function resolveLocation(location: string, current: string, defaultPath = SCHEDULER_PATH): string | undefined {
   const trimmed = location.trim();

@@ -23,6 +23,8 @@ import { createDispatcher, headerValue, postToLeader, readText } from './http.js
 import type { MesosResponse } from './http.js';
 import { InvalidCallError, MastersUnreachableError, MesosUnexpectedStatusError, NotSubscribedError, SubscriptionActiveError, httpErrorFor } from './errors.js';
 import { Subscription } from './subscription.js';
+import type { LeaderDetector, LeaderStatus } from '../leader/detector.js';
+import { createZkLeaderDetector } from '../leader/zk-detector.js';
 
 /** An id given either as its Mesos message (`{value}`) or as the bare string. */
 export type IdLike = string | { value: string };
@@ -72,10 +74,48 @@ export class SchedulerClient {
   } = {};
   private active: Subscription | undefined;
   private tearingDown = false;
+  /** Finds the leader of a zk:// master; undefined with master URLs. */
+  private readonly detector: LeaderDetector | undefined;
+  private readonly ownsDetector: boolean;
+  private readonly stopFollowing: (() => void) | undefined;
 
   constructor(options: SchedulerClientOptions) {
     this.config = compileConfig(options);
     this.callDispatcher = createDispatcher(this.config, false);
+    const zk = this.config.zk;
+    this.ownsDetector = this.config.leaderDetector === undefined && zk !== undefined;
+    this.detector =
+      this.config.leaderDetector ??
+      (zk !== undefined ? createZkLeaderDetector({ spec: zk, logger: this.config.logger, sessionTimeoutMs: this.config.zkSessionTimeoutMs }) : undefined);
+    this.stopFollowing = this.detector?.onChange((s) => this.onLeaderChange(s));
+  }
+
+  /**
+   * A new leader in ZooKeeper: the stream to the old one is closed, so the
+   * owner's loop subscribes again (same framework id) — to the new leader, as
+   * Mesos's scheduler library does on a detected change. Losing the leader
+   * (none known) leaves the stream alone: the master may well still lead.
+   */
+  private onLeaderChange(status: LeaderStatus): void {
+    const current = this.state.leaderUrl;
+    if (status.leader === undefined || !this.active?.live || current === undefined || status.leader === current) return;
+    this.config.logger.warn('the leading Mesos master changed; closing the stream to the old one to subscribe to the new one', {
+      from: current,
+      to: status.leader,
+      frameworkId: this.state.frameworkId,
+      source: status.source,
+    });
+    this.active.close();
+  }
+
+  /** The detector following the leader of a zk:// master (undefined with master URLs). */
+  get leaderDetector(): LeaderDetector | undefined {
+    return this.detector;
+  }
+
+  /** How the leader is found when masters is zk:// (undefined with master URLs). */
+  leaderStatus(): LeaderStatus | undefined {
+    return this.detector?.status();
   }
 
   /** The framework id from the last SUBSCRIBED event. */
@@ -121,9 +161,12 @@ export class SchedulerClient {
       },
     };
     const masters = [...new Set([...(this.state.leaderUrl ? [this.state.leaderUrl] : []), ...this.config.masters])];
+    const detector = this.detector;
     const sub: Subscription = new Subscription({
       config: this.config,
       masters,
+      // With ZooKeeper, the leader it names now, not the one of the last stream.
+      resolveMasters: detector ? async (signal) => [await detector.leader({ timeoutMs: this.config.leaderWaitMs, signal })] : undefined,
       body: encodeCall(call),
       frameworkId: id,
       signal: options.signal,
@@ -348,6 +391,8 @@ export class SchedulerClient {
   /** Closes the open subscription (if any) and the call connections. */
   async close(): Promise<void> {
     this.active?.close();
+    this.stopFollowing?.();
+    if (this.ownsDetector) await this.detector?.close().catch(() => undefined);
     await this.callDispatcher.close().catch(() => undefined);
   }
 }

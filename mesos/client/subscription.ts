@@ -40,6 +40,8 @@ export interface SubscriptionParams {
   config: SchedulerClientConfig;
   /** Base URLs to try, in order (the last known leader first). */
   masters: string[];
+  /** When set, asked for the masters to try when the request is sent (the leader read from ZooKeeper). */
+  resolveMasters?: ((signal: AbortSignal) => Promise<string[]>) | undefined;
   /** The serialized SUBSCRIBE call. */
   body: string;
   /** The framework id we subscribe with, if any (for error messages until SUBSCRIBED). */
@@ -122,7 +124,9 @@ async function* run(p: SubscriptionParams, closeSignal: AbortSignal): AsyncGener
   try {
     let res: MesosResponse;
     try {
-      res = await postToLeader(config, p.masters, { callType: 'SUBSCRIBE', body: p.body, dispatcher, signal });
+      const masters = p.resolveMasters ? await p.resolveMasters(signal) : p.masters;
+      url = masters[0] ?? url;
+      res = await postToLeader(config, masters, { callType: 'SUBSCRIBE', body: p.body, dispatcher, signal });
     } catch (err) {
       if (endedByUs()) return;
       throw err;

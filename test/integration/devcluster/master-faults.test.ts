@@ -3,9 +3,18 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DevCluster } from '../../../devcluster/index.js';
+import { readTranscript } from '../../support/fixtures.js';
 import { ack, cluster, frameworkInfo, http, launch, nextOffer, nextUpdate, subscribe, task, call, type Status } from './master-support.js';
 
 type Obj = Record<string, unknown>;
+interface Transcript14Answer {
+  request: string;
+  status: number;
+  headers: Record<string, string>;
+}
+interface Transcript14 {
+  non_leader_answers: Transcript14Answer[];
+}
 
 const post = (url: string, body: unknown = {}) => http(url, { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 
@@ -18,22 +27,33 @@ describe('devcluster master: followers and fault injection', () => {
     await dc.stop();
   });
 
-  it('a follower redirects every scheduler request to the leader with a protocol-relative Location', async () => {
+  it('a follower answers like a real Mesos 1.12 follower: 307 to the leader\'s /master/api/v1/scheduler, query kept (mesos-transcripts/14)', async () => {
     const [leader, follower] = dc.masterUrls as [string, string];
     const leaderPort = new URL(leader).port;
-    for (const method of ['POST', 'GET']) {
-      const r = await http(`${follower}/api/v1/scheduler?x=1`, { method, headers: { 'Content-Type': 'text/plain' }, body: method === 'POST' ? 'garbage' : undefined });
-      assert.equal(r.status, 307);
-      assert.equal(r.headers.location, `//127.0.0.1:${leaderPort}/api/v1/scheduler?x=1`);
-      assert.equal(r.body, '');
+    const recorded = readTranscript<Transcript14>('14-zookeeper-leader.json').non_leader_answers;
+    // The recording's leader listened on 25060; ours on an ephemeral port: only the port differs.
+    const asRecorded = (location: string) => location.replace(/^\/\/127\.0\.0\.1:25060/, `//127.0.0.1:${leaderPort}`);
+    const subscribe = recorded[0] as Transcript14Answer;
+    const r = await http(`${follower}/api/v1/scheduler`, { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ type: 'SUBSCRIBE' }) });
+    assert.equal(r.status, subscribe.status);
+    assert.equal(r.headers.location, asRecorded(subscribe.headers.Location as string));
+    assert.equal(r.headers['content-length'], subscribe.headers['Content-Length']);
+    assert.equal(r.body, '');
+    // "GET /api/v1/scheduler?conformance=1 and POST with a garbage body": the same Location with the query, whatever the method, body or alias.
+    const withQuery = (recorded[3] as Transcript14Answer).headers.Location as string;
+    for (const path of ['/api/v1/scheduler?conformance=1', '/master/api/v1/scheduler?conformance=1']) {
+      for (const method of ['POST', 'GET']) {
+        const q = await http(`${follower}${path}`, { method, headers: { 'Content-Type': 'text/plain' }, body: method === 'POST' ? 'garbage' : undefined });
+        assert.equal(q.status, 307, `${method} ${path}`);
+        assert.equal(q.headers.location, withQuery.replace('<leader>:<port>', `127.0.0.1:${leaderPort}`), `${method} ${path}`);
+        assert.equal(q.body, '');
+      }
     }
-    const m = await http(`${follower}/master/api/v1/scheduler`, { method: 'POST' });
-    assert.equal(m.headers.location, `//127.0.0.1:${leaderPort}/master/api/v1/scheduler`);
     for (const base of [leader, follower]) {
       for (const path of ['/redirect', '/master/redirect']) {
-        const r = await http(`${base}${path}`, { method: 'GET' });
-        assert.equal(r.status, 307);
-        assert.equal(r.headers.location, `//127.0.0.1:${leaderPort}`);
+        const red = await http(`${base}${path}`, { method: 'GET' });
+        assert.equal(red.status, 307);
+        assert.equal(red.headers.location, `//127.0.0.1:${leaderPort}`);
       }
     }
   });
@@ -169,7 +189,7 @@ describe('devcluster master: followers and fault injection', () => {
     await s.stream.waitEnd();
     const redirected = await call(oldUrl, { type: 'SUBSCRIBE', subscribe: { framework_info: info } });
     assert.equal(redirected.status, 307);
-    assert.equal(redirected.headers.location, `//127.0.0.1:${new URL(dc.masterUrl).port}/api/v1/scheduler`);
+    assert.equal(redirected.headers.location, `//127.0.0.1:${new URL(dc.masterUrl).port}/master/api/v1/scheduler`);
 
     const s2 = await subscribe(dc.masterUrl, { ...info, id: { value: s.frameworkId } });
     const sub = s2.stream.events[0]?.subscribed as Obj;

@@ -7,9 +7,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DevCluster } from '../../../devcluster/index.js';
 import { JSON_HEADERS, cluster, frameworkInfo, http, subscribe, transcript, type Subscription } from './master-support.js';
-import { readdirSync } from 'node:fs';
 import { request } from 'node:http';
-import { TRANSCRIPTS_DIR } from '../../support/fixtures.js';
+import { exchangeTranscripts } from '../../support/fixtures.js';
 import { prng } from '../../support/prng.js';
 
 let dc: DevCluster;
@@ -49,7 +48,7 @@ function mutate(doc: Json, rnd: () => number): Json {
 
 function recordedBodies(): Json[] {
   const out: Json[] = [];
-  for (const name of readdirSync(TRANSCRIPTS_DIR).filter((f) => f.endsWith('.json')).sort()) {
+  for (const name of exchangeTranscripts()) {
     for (const ex of transcript(name).exchanges) {
       const b = ex.request?.body;
       if (b !== null && typeof b === 'object' && ex.request.method === 'POST') out.push(b as Json);

@@ -31,6 +31,7 @@ import {
 import type { SchedulerClientOptions } from '../../../mesos/client/index.js';
 import { RecordIOTruncatedError, RecordTooLargeError, encodeRecord } from '../../../mesos/recordio.js';
 import { FakeMaster } from '../../support/fake-master.js';
+import { LeaderUnknownError, type LeaderDetector, type LeaderStatus } from '../../../mesos/leader/detector.js';
 import type { FakeMasterOptions } from '../../support/fake-master.js';
 import { isKnownEvent } from '../../../mesos/schemas/index.js';
 import type { Event, Operation, TaskStatus } from '../../../mesos/schemas/index.js';
@@ -280,25 +281,36 @@ test('missed heartbeats end the subscription with HeartbeatTimeoutError', async 
   await stream.closed;
 });
 
-test('307 from a non-leading master with a protocol-relative Location: SUBSCRIBE and calls go to the leader', async () => {
-  const leader = await startMaster();
-  const follower = await startMaster();
-  follower.mode = { kind: 'redirect', location: `//127.0.0.1:${leader.port}/api/v1/scheduler` };
-  const client = newClient({ masters: [follower.url] });
-  const it = client.subscribe(frameworkInfo)[Symbol.asyncIterator]();
-  assert.equal((await nextEvent(it)).type, 'SUBSCRIBED');
-  assert.equal(client.leaderUrl, leader.url);
-  await client.revive();
-  assert.deepEqual(follower.requests.map((r) => r.callType), ['SUBSCRIBE']);
-  assert.deepEqual(leader.requests.map((r) => r.callType), ['SUBSCRIBE', 'REVIVE']);
-  // The redirected SUBSCRIBE kept its method and body.
-  assert.equal(leader.requests[0]?.method, 'POST');
-  assert.equal(leader.requests[0]?.bodyText, follower.requests[0]?.bodyText);
-  await it.return?.();
-});
+for (const form of [
+  { name: "a real Mesos follower's /master/api/v1/scheduler (mesos-transcripts/14)", path: '/master/api/v1/scheduler' },
+  { name: 'the original /api/v1/scheduler path', path: '/api/v1/scheduler' },
+]) {
+  test(`307 from a non-leading master naming ${form.name}: SUBSCRIBE and calls go to the leader there`, async () => {
+    const leader = await startMaster();
+    const follower = await startMaster();
+    follower.mode = { kind: 'redirect', location: `//127.0.0.1:${leader.port}${form.path}` };
+    const client = newClient({ masters: [follower.url] });
+    const it = client.subscribe(frameworkInfo)[Symbol.asyncIterator]();
+    assert.equal((await nextEvent(it)).type, 'SUBSCRIBED');
+    assert.equal(client.leaderUrl, leader.url);
+    await client.revive();
+    assert.deepEqual(follower.requests.map((r) => r.callType), ['SUBSCRIBE']);
+    assert.deepEqual(leader.requests.map((r) => r.callType), ['SUBSCRIBE', 'REVIVE']);
+    // The redirected SUBSCRIBE kept its method and body and went to the path the Location named.
+    assert.equal(leader.requests[0]?.method, 'POST');
+    assert.equal(leader.requests[0]?.path, form.path);
+    assert.equal(leader.requests[0]?.bodyText, follower.requests[0]?.bodyText);
+    await it.return?.();
+  });
+}
 
 test('Location forms resolve to the scheduler endpoint with the current scheme', () => {
   assert.equal(resolveLocation('//m2.example:5050/api/v1/scheduler', 'https://m1:5050/api/v1/scheduler'), 'https://m2.example:5050/api/v1/scheduler');
+  assert.equal(
+    resolveLocation('//127.0.0.1:25060/master/api/v1/scheduler?conformance=1', 'http://127.0.0.1:25061/api/v1/scheduler?conformance=1'),
+    'http://127.0.0.1:25060/master/api/v1/scheduler?conformance=1',
+    'the recorded form keeps its path and query',
+  );
   assert.equal(resolveLocation('//127.0.0.1:25050', 'http://m1:5050/api/v1/scheduler'), 'http://127.0.0.1:25050/api/v1/scheduler');
   assert.equal(resolveLocation('//127.0.0.1:25050', 'http://m1:5050/api/v1', '/api/v1'), 'http://127.0.0.1:25050/api/v1', 'a pathless Location lands on the given endpoint');
   assert.equal(resolveLocation('masterhost2:5050', 'http://m1:5050/api/v1/scheduler'), 'http://masterhost2:5050/api/v1/scheduler');
@@ -598,7 +610,7 @@ test('TLS with a custom CA; an untrusted certificate fails the connection', asyn
   const cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
   const leader = await startMaster({ tls: { key, cert } });
   const follower = await startMaster({ tls: { key, cert } });
-  follower.mode = { kind: 'redirect', location: `//127.0.0.1:${leader.port}/api/v1/scheduler` };
+  follower.mode = { kind: 'redirect', location: `//127.0.0.1:${leader.port}/master/api/v1/scheduler` };
 
   const client = newClient({ masters: [follower.url], tls: { ca: cert } });
   const it = client.subscribe(frameworkInfo)[Symbol.asyncIterator]();
@@ -675,4 +687,69 @@ test('one open subscription per client', async () => {
   const again = client.subscribe(frameworkInfo)[Symbol.asyncIterator]();
   assert.equal((await nextEvent(again)).type, 'SUBSCRIBED');
   await again.return?.();
+});
+
+/** A LeaderDetector the test moves by hand (the ZooKeeper one is tested against a real ZooKeeper in master-zookeeper.test.ts). */
+class HandDetector implements LeaderDetector {
+  private current: string | undefined;
+  private readonly listeners = new Set<(s: LeaderStatus) => void>();
+  constructor(leader: string | undefined) {
+    this.current = leader;
+  }
+  status(): LeaderStatus {
+    return { leader: this.current, problem: this.current === undefined ? 'nobody registered' : undefined, source: 'zk://hand/mesos' };
+  }
+  move(leader: string | undefined): void {
+    this.current = leader;
+    for (const l of this.listeners) l(this.status());
+  }
+  async leader(options: { timeoutMs?: number } = {}): Promise<string> {
+    const deadline = Date.now() + (options.timeoutMs ?? 1000);
+    while (this.current === undefined) {
+      if (Date.now() > deadline) throw new LeaderUnknownError('zk://hand/mesos', 'nobody registered');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return this.current;
+  }
+  onChange(listener: (s: LeaderStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  async close(): Promise<void> {}
+}
+
+test('zk:// masters: SUBSCRIBE goes to the detected leader; a new leader closes the stream and the next SUBSCRIBE (same framework id) goes there', async () => {
+  const a = await startMaster();
+  const b = await startMaster();
+  const detector = new HandDetector(a.url);
+  const client = newClient({ masters: ['zk://127.0.0.1:2181/mesos'], leaderDetector: detector });
+  assert.equal(client.config.zk?.path, '/mesos');
+  const it = client.subscribe(frameworkInfo)[Symbol.asyncIterator]();
+  assert.equal((await nextEvent(it)).type, 'SUBSCRIBED');
+  assert.equal(client.leaderUrl, a.url);
+  const id = client.frameworkId as string;
+  // The old leader still streams (heartbeats); the detector's word is what moves the client.
+  detector.move(b.url);
+  for (;;) {
+    const r = await it.next();
+    if (r.done) break;
+  }
+  assert.equal(client.subscribed, false);
+  const again = client.subscribe({ ...frameworkInfo, id: { value: id } })[Symbol.asyncIterator]();
+  assert.equal((await nextEvent(again)).type, 'SUBSCRIBED');
+  assert.equal(client.leaderUrl, b.url);
+  assert.equal(b.requests[0]?.callType, 'SUBSCRIBE');
+  assert.equal((b.requests[0]?.json as { framework_id?: { value: string } }).framework_id?.value, id);
+  assert.deepEqual(a.requests.map((r) => r.callType), ['SUBSCRIBE']);
+  // Losing the leader (none known) leaves a working stream alone.
+  detector.move(undefined);
+  await client.revive();
+  assert.deepEqual(b.requests.map((r) => r.callType), ['SUBSCRIBE', 'REVIVE']);
+  assert.equal(client.subscribed, true);
+  await again.return?.();
+});
+
+test('zk:// masters with no leader known: SUBSCRIBE fails after leaderWaitMs with the detector\'s reason', async () => {
+  const client = newClient({ masters: ['zk://127.0.0.1:2181/mesos'], leaderDetector: new HandDetector(undefined), leaderWaitMs: 200 });
+  await assert.rejects(client.subscribe(frameworkInfo)[Symbol.asyncIterator]().next(), (e: unknown) => e instanceof LeaderUnknownError && /nobody registered/.test(e.message));
 });

@@ -7,10 +7,10 @@
 // same as none: protobuf has no encoding for an empty repeated field.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { parseMesosJson } from '../../../mesos/json.js';
 import { decodeToJson, encodeFromJson, type ProtoMessageName } from '../../../devcluster/master/protobuf-codec.js';
-import { TRANSCRIPTS_DIR, transcriptPath } from '../../support/fixtures.js';
+import { exchangeTranscripts, transcriptPath } from '../../support/fixtures.js';
 
 interface Exchange {
   request: { target: string; path: string; headers: Record<string, string>; body: unknown };
@@ -53,7 +53,7 @@ function roundTrip(name: ProtoMessageName, value: Record<string, unknown>): Reco
   return decodeToJson(name, encodeFromJson(name, value));
 }
 
-const files = readdirSync(TRANSCRIPTS_DIR).filter((f) => f.endsWith('.json')).sort();
+const files = exchangeTranscripts();
 
 for (const file of files) {
   test(`protobuf round trip of ${file}`, () => {

@@ -4,7 +4,7 @@
 // re-serializes to what was recorded.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import {
   MesosSchemaError,
   isKnownEvent,
@@ -16,12 +16,10 @@ import {
   stringifyMesosJson,
   type Event,
 } from '../../../mesos/schemas/index.js';
-import { TRANSCRIPTS_DIR } from '../../support/fixtures.js';
+import { exchangeTranscripts, TRANSCRIPTS_DIR } from '../../support/fixtures.js';
 
 const dir = TRANSCRIPTS_DIR;
-const files = readdirSync(dir)
-  .filter((f) => f.endsWith('.json'))
-  .sort();
+const files = exchangeTranscripts();
 
 interface Exchange {
   comment?: string;

@@ -18,3 +18,10 @@ test('bad settings are reported by name', () => {
   assert.throws(() => workerConfigFromEnv({ MESOS_MASTER: 'http://m', MESOFLOW_FAILOVER_TIMEOUT: 'soon' }), /failoverTimeoutSeconds/);
   assert.throws(() => workerConfigFromEnv({ MESOS_MASTER: 'http://m', MESOS_PRINCIPAL: 'p' }), /together/);
 });
+
+test('MESOS_MASTER may be one zk:// address (its host list has commas of its own); a bad one names MESOS_MASTER', () => {
+  const c = workerConfigFromEnv({ MESOS_MASTER: 'zk://zk1:2181,zk2:2181/mesos' });
+  assert.deepEqual(c.masters, ['zk://zk1:2181,zk2:2181/mesos']);
+  assert.throws(() => workerConfigFromEnv({ MESOS_MASTER: 'zk://zk1:2181' }), /MESOS_MASTER: a zk:\/\/ address needs a path/);
+  assert.throws(() => workerConfigFromEnv({ MESOS_MASTER: 'http://m1:5050,zk://zk1:2181/mesos' }), /MESOS_MASTER: a zk:\/\/ address cannot be mixed/);
+});
