@@ -89,10 +89,10 @@ export async function run(): Promise<void> {
       ratios.getP50.push(q(s.edge.get, 0.5) / q(s.node.get, 0.5));
       ratios.getP95.push(q(s.edge.get, 0.95) / q(s.node.get, 0.95));
       console.log(
-        `round ${round} edge/node: post_p50 ${fmt(ratios.postP50.at(-1) as number)}x post_p95 ${fmt(ratios.postP95.at(-1) as number)}x get_p50 ${fmt(ratios.getP50.at(-1) as number)}x get_p95 ${fmt(ratios.getP95.at(-1) as number)}x`,
+        `round ${round} edge/node: post_p50 ${(ratios.postP50.at(-1) as number).toFixed(2)}x post_p95 ${(ratios.postP95.at(-1) as number).toFixed(2)}x get_p50 ${(ratios.getP50.at(-1) as number).toFixed(2)}x get_p95 ${(ratios.getP95.at(-1) as number).toFixed(2)}x`,
       );
     }
-    const spread = (xs: number[]) => `${fmt(Math.min(...xs))}..${fmt(Math.max(...xs))}`;
+    const spread = (xs: number[]) => `${Math.min(...xs).toFixed(2)}..${Math.max(...xs).toFixed(2)}`;
     console.log(`edge_vs_node_post_p95_ratio: ${median(ratios.postP95).toFixed(2)} (rounds ${spread(ratios.postP95)})`);
     console.log(`edge_vs_node_get_p95_ratio: ${median(ratios.getP95).toFixed(2)} (rounds ${spread(ratios.getP95)})`);
     console.log(`edge_vs_node_get_p50_ratio: ${median(ratios.getP50).toFixed(2)} (rounds ${spread(ratios.getP50)})`);
