@@ -1,11 +1,14 @@
 // createApp(deps): the HTTP API on Node: the core app (app-core.ts) with
 // Temporal over gRPC, task logs read from the Mesos agents and Swagger UI
-// read from node_modules.
+// read from node_modules. Batches and schedules are Node-only for now (their
+// services use the gRPC client directly); the edge redirects them here.
 import type { Hono } from 'hono';
 import { createCoreApi } from './app-core.js';
 import type { ApiContext, ApiCoreDeps, ApiDeps } from './context.js';
 import { nodeDocsAsset } from './docs-assets.js';
 import { AgentFilesClient } from './logs.js';
+import { registerBatchRoutes } from './routes/batches.js';
+import { registerScheduleRoutes } from './routes/schedules.js';
 import { GrpcTemporalAccess } from './temporal/grpc-access.js';
 
 export type { ApiDeps } from './context.js';
@@ -16,7 +19,7 @@ export interface MesoflowApi {
 }
 
 export function createApi(deps: ApiDeps): MesoflowApi {
-  return createCoreApi({
+  const api = createCoreApi({
     ...deps,
     temporal: deps.temporal ?? new GrpcTemporalAccess(deps.client, deps.namespace),
     logs: {
@@ -29,6 +32,9 @@ export function createApi(deps: ApiDeps): MesoflowApi {
     },
     docsAssets: nodeDocsAsset,
   });
+  registerScheduleRoutes(api.app, api.context);
+  registerBatchRoutes(api.app, api.context);
+  return api;
 }
 
 export function createApp(deps: ApiDeps): Hono {

@@ -68,3 +68,6 @@ export interface ApiContext<D extends ApiCoreDeps = ApiCoreDeps> {
   logger: Logger;
   view(facts: JobFacts): ApiJob;
 }
+
+/** The Node app's context: its deps carry the gRPC client (batch and schedule routes use it). */
+export type NodeApiContext = ApiContext<ApiDeps & ApiCoreDeps>;

@@ -5,20 +5,43 @@
 // edge), so this file runs on both: no Node built-ins (Web Crypto for hashes).
 import { PROGRESS_QUERY } from '../activities/contract.js';
 import type { JobSpec } from '../workflows/job-spec.js';
-import type { JobTuning, JobWorkflowInput } from '../workflows/job-workflow.js';
+import type { JobTuning } from '../workflows/job-workflow.js';
+import { JOB_WORKFLOW_TYPE, jobStartOptions } from '../workflows/job-start.js';
+import { specHash as hashOf } from '../workflows/spec-hash.js';
 import type { JobProgress } from '../workflows/progress.js';
 import type { ExecutionStatus, JobFacts } from './job-view.js';
 import { apiStatus, labelsFromKeywords } from './job-view.js';
 import type { ApiJobStatus } from './schemas.js';
 import { problems } from './problem.js';
-import { TemporalError, type TemporalAccess, type WorkflowSummary } from './temporal/access.js';
+import { TemporalError, type SearchAttributeEntry, type SearchAttributeType, type TemporalAccess, type WorkflowSummary } from './temporal/access.js';
 
 /** The search attributes of job workflows (workflows/search-attributes.ts registers them). */
 export const jobStatusAttr = 'MesoflowJobStatus';
 export const labelsAttr = 'MesoflowLabels';
 export const frameworkAttr = 'MesoflowFramework';
+export const batchIdAttr = 'MesoflowBatchId';
 
-export const JOB_WORKFLOW_TYPE = 'jobWorkflow';
+/** The SDK's search attribute kinds (what job-start.ts's typed keys carry) to Temporal's type names. */
+const attrTypes: Record<string, SearchAttributeType> = {
+  KEYWORD: 'Keyword',
+  KEYWORD_LIST: 'KeywordList',
+  TEXT: 'Text',
+  INT: 'Int',
+  DOUBLE: 'Double',
+  BOOL: 'Bool',
+  DATETIME: 'Datetime',
+};
+
+/** job-start.ts's typed search attributes as TemporalAccess entries. */
+export function searchAttributeEntries(typed: ReadonlyArray<{ key: { name: string; type: string }; value: unknown }>): SearchAttributeEntry[] {
+  return typed.map(({ key, value }) => {
+    const type = attrTypes[key.type];
+    if (type === undefined) throw new Error(`search attribute ${key.name}: unknown type ${key.type}`);
+    return { name: key.name, type, value: (value instanceof Date ? value.toISOString() : value) as SearchAttributeEntry['value'] };
+  });
+}
+
+export { JOB_WORKFLOW_TYPE };
 
 export interface JobServiceOptions {
   temporal: TemporalAccess;
@@ -31,23 +54,10 @@ export interface JobServiceOptions {
   queryTimeoutMs?: number;
 }
 
-/** Canonical JSON (sorted keys) so that equal specs hash equally whatever their key order. */
-export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (v !== null && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o)
-      .filter((k) => o[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v) ?? 'null';
-}
+export { canonicalJson } from '../workflows/spec-hash.js';
 
-export async function specHash(spec: JobSpec): Promise<string> {
-  const d = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(canonicalJson(spec))));
-  return Array.from(d, (b) => b.toString(16).padStart(2, '0')).join('');
+export function specHash(spec: JobSpec): string {
+  return hashOf(spec);
 }
 
 /** A fresh job id (the same form as worker/job-client.ts's newJobId, without node:crypto). */
@@ -61,6 +71,8 @@ export interface CreateResult {
 export interface ListFilter {
   status?: ApiJobStatus;
   labels: string[];
+  /** Only the jobs of this batch. */
+  batchId?: string | undefined;
   limit: number;
   cursor?: string;
 }
@@ -93,13 +105,16 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
 
 const quote = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
-export function listQuery(frameworkName: string, f: Pick<ListFilter, 'status' | 'labels'>): string {
+export { quote };
+
+export function listQuery(frameworkName: string, f: Pick<ListFilter, 'status' | 'labels' | 'batchId'>): string {
   const parts = [`WorkflowType = ${quote(JOB_WORKFLOW_TYPE)}`, `${frameworkAttr} = ${quote(frameworkName)}`];
   if (f.status !== undefined) {
     const ss = searchStatusesFor(f.status);
     parts.push(ss.length === 1 ? `${jobStatusAttr} = ${quote(ss[0] as string)}` : `${jobStatusAttr} IN (${ss.map(quote).join(', ')})`);
   }
   for (const l of f.labels) parts.push(`${labelsAttr} = ${quote(l)}`);
+  if (f.batchId !== undefined) parts.push(`${batchIdAttr} = ${quote(f.batchId)}`);
   return parts.join(' AND ');
 }
 
@@ -114,21 +129,19 @@ export class JobService {
 
   async create(spec: JobSpec, id: string | undefined): Promise<CreateResult> {
     const jobId = id ?? newJobId();
-    const hash = await specHash(spec);
-    const input: JobWorkflowInput = { spec, frameworkName: this.options.frameworkName, ...(this.options.tuning ? { tuning: this.options.tuning } : {}) };
-    const started = await this.temporal.startWorkflow({
-      workflowId: jobId,
-      workflowType: JOB_WORKFLOW_TYPE,
+    const { workflowType, typedSearchAttributes, workflowIdReusePolicy, ...options } = jobStartOptions({
+      jobId,
+      spec,
+      frameworkName: this.options.frameworkName,
       taskQueue: this.options.taskQueue,
-      args: [input],
-      memo: { specHash: hash, ...(spec.name ? { name: spec.name } : {}) },
-      searchAttributes: [
-        { name: jobStatusAttr, type: 'Keyword', value: 'WAITING' },
-        { name: frameworkAttr, type: 'Keyword', value: this.options.frameworkName },
-        { name: labelsAttr, type: 'KeywordList', value: Object.entries(spec.labels).map(([k, v]) => `${k}=${v}`) },
-      ],
-      // Job ids stay unique for as long as Temporal keeps the closed workflow.
-      idReusePolicy: 'REJECT_DUPLICATE',
+      tuning: this.options.tuning,
+    });
+    const hash = specHash(spec);
+    const started = await this.temporal.startWorkflow({
+      ...options,
+      workflowType,
+      searchAttributes: searchAttributeEntries(typedSearchAttributes),
+      idReusePolicy: workflowIdReusePolicy,
     });
     if (started.started) {
       return {
@@ -209,6 +222,7 @@ export class JobService {
     const name = info.memo.name;
     const searchStatus = info.searchAttributes[jobStatusAttr];
     const labels = info.searchAttributes[labelsAttr];
+    const batchId = info.searchAttributes[batchIdAttr];
     return {
       id: info.workflowId,
       progress,
@@ -218,6 +232,7 @@ export class JobService {
       closedAt: info.closeTime,
       labels: labelsFromKeywords(Array.isArray(labels) ? labels.filter((l): l is string => typeof l === 'string') : undefined),
       name: typeof name === 'string' ? name : undefined,
+      batchId: typeof batchId === 'string' ? batchId : undefined,
     };
   }
 }

@@ -17,6 +17,8 @@ export interface JobFacts {
   closedAt: Date | undefined;
   labels: Record<string, string>;
   name: string | undefined;
+  /** The batch the job belongs to (the MesoflowBatchId search attribute). */
+  batchId?: string | undefined;
 }
 
 export interface ViewOptions {
@@ -124,6 +126,7 @@ export function jobView(f: JobFacts, options: ViewOptions = {}): ApiJob {
   return {
     id: f.id,
     name: f.name ?? null,
+    batchId: f.batchId ?? null,
     status,
     phase: p?.phase ?? (isTerminal(status) ? 'terminal' : 'pending'),
     exitCode: p?.exitCode ?? (isTerminal(status) ? (lastAttempt?.exitCode ?? null) : null),

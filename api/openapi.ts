@@ -2,22 +2,24 @@
 // validate requests (zod 4's JSON Schema output is the 2020-12 dialect
 // OpenAPI 3.1 uses), so the document cannot disagree with the API.
 import { z } from 'zod';
+import { batchPaths, batchSchemas } from './openapi-batches.js';
+import { schedulePaths, scheduleSchemas } from './openapi-schedules.js';
 import { apiJobStatusSchema, createJobRequestSchema, jobListSchema, jobSchema, logsQuerySchema, problemSchema } from './schemas.js';
 
 type JsonSchema = Record<string, unknown>;
 
-function schemaOf(s: z.ZodType, io: 'input' | 'output'): JsonSchema {
+export function schemaOf(s: z.ZodType, io: 'input' | 'output'): JsonSchema {
   const js = z.toJSONSchema(s, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
   delete js.$schema;
   return js;
 }
 
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: unknown) => ({ 'application/json': { schema } });
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('Problem') } } });
+export const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+export const json = (schema: unknown) => ({ 'application/json': { schema } });
+export const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('Problem') } } });
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'The job id (the Temporal workflow id)' };
 
-function queryParams(s: z.ZodObject): unknown[] {
+export function queryParams(s: z.ZodObject): unknown[] {
   const js = schemaOf(s, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
   return Object.entries(js.properties ?? {}).map(([name, schema]) => ({ name, in: 'query', required: js.required?.includes(name) ?? false, schema }));
 }
@@ -39,6 +41,8 @@ export function openApiDocument(): object {
         JobList: schemaOf(jobListSchema, 'output'),
         JobStatus: schemaOf(apiJobStatusSchema, 'output'),
         Problem: schemaOf(problemSchema, 'output'),
+        ...batchSchemas(),
+        ...scheduleSchemas(),
       },
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Required when MESOFLOW_API_TOKEN is set' } },
     },
@@ -64,6 +68,7 @@ export function openApiDocument(): object {
           parameters: [
             { name: 'status', in: 'query', schema: ref('JobStatus') },
             { name: 'label', in: 'query', schema: { type: 'array', items: { type: 'string', pattern: '^[^=]+=.*$' } }, style: 'form', explode: true, description: 'key=value; repeat to require several' },
+            { name: 'batch', in: 'query', schema: { type: 'string' }, description: 'only the jobs of this batch' },
             { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 20 } },
             { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'nextCursor of the previous page' },
           ],
@@ -102,6 +107,8 @@ export function openApiDocument(): object {
           responses: { '200': { description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, '404': problem('No such job') },
         },
       },
+      ...batchPaths(),
+      ...schedulePaths(),
       '/healthz': { get: { summary: 'Liveness', security: [], responses: { '200': { description: 'The process answers' } } } },
       '/readyz': { get: { summary: 'Readiness: Temporal reachable and the framework session held', security: [], responses: { '200': { description: 'Ready' }, '503': { description: 'Not ready' } } } },
       '/metrics': { get: { summary: 'Prometheus metrics', security: [], responses: { '200': { description: 'Text exposition format 0.0.4' } } } },

@@ -55,6 +55,8 @@ export const waitingSchema = z.object({
 export const jobSchema = z.object({
   id: z.string(),
   name: z.string().nullable(),
+  /** The batch this job is part of; null for a job submitted on its own. */
+  batchId: z.string().nullable(),
   status: apiJobStatusSchema,
   /** The workflow's own phase (pending, waiting-for-offer, launching, staging, running, killing, terminal). */
   phase: z.string(),
@@ -82,6 +84,8 @@ const labelFilter = z.string().regex(/^[^=\s'"\\]+=[^'"\\]*$/, 'must be key=valu
 export const listJobsQuerySchema = z.strictObject({
   status: apiJobStatusSchema.optional(),
   label: z.union([labelFilter, z.array(labelFilter)]).optional(),
+  /** Only the jobs of this batch. */
+  batch: jobIdSchema.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(20),
   cursor: z.string().max(4096).optional(),
 });

@@ -65,7 +65,7 @@ export class ApiClient {
     return { ...(this.target.token ? { authorization: `Bearer ${this.target.token}` } : {}), ...extra };
   }
 
-  async call(method: 'GET' | 'POST', path: string, body?: unknown, signal?: AbortSignal): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
+  async call(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown, signal?: AbortSignal): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
     let res;
     try {
       res = await request(this.url(path), {
@@ -86,7 +86,7 @@ export class ApiClient {
     return { status: res.statusCode, headers: res.headers, text };
   }
 
-  async json<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  async json<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
     const r = await this.call(method, path, body);
     return JSON.parse(r.text) as T;
   }

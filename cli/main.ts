@@ -5,7 +5,9 @@ import { Command, InvalidArgumentError } from 'commander';
 import { createLogger } from '../common/logger.js';
 import { startDevCluster, type DevClusterOptions } from '../devcluster/index.js';
 import { readCredentialsFile } from '../devcluster/security/credentials-file.js';
+import { registerBatchCommands } from './commands/batches.js';
 import { registerJobCommands } from './commands/jobs.js';
+import { registerScheduleCommands } from './commands/schedules.js';
 import { registerStartCommand } from './commands/start.js';
 import { runCli } from './errors.js';
 
@@ -125,6 +127,8 @@ export function buildProgram(): Command {
     });
   registerStartCommand(program);
   registerJobCommands(program);
+  registerScheduleCommands(program);
+  registerBatchCommands(program);
   return program;
 }
 

@@ -5,7 +5,8 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { PROGRESS_QUERY } from '../activities/contract.js';
 import { jobSpec, type JobSpecInput } from '../workflows/job-spec.js';
-import type { JobTuning, JobWorkflowInput } from '../workflows/job-workflow.js';
+import type { JobTuning } from '../workflows/job-workflow.js';
+import { jobStartOptions } from '../workflows/job-start.js';
 import type { JobProgress, MatchReasonSummary } from '../workflows/progress.js';
 
 export interface StartJobOptions {
@@ -23,14 +24,16 @@ export function newJobId(): string {
   return `job-${randomUUID()}`;
 }
 
-/** Validates the spec first (throws InvalidJobSpecError listing every problem), then starts the job. */
+/** Validates the spec first (throws InvalidJobSpecError listing every problem), then starts the job as the API would (same memo, search attributes, id policy). */
 export async function startJob(client: Client, options: StartJobOptions): Promise<JobHandle> {
-  const input: JobWorkflowInput = { spec: jobSpec(options.spec), frameworkName: options.frameworkName, ...(options.tuning ? { tuning: options.tuning } : {}) };
-  return client.workflow.start('jobWorkflow', {
+  const { workflowType, ...start } = jobStartOptions({
+    jobId: options.jobId ?? newJobId(),
+    spec: jobSpec(options.spec),
+    frameworkName: options.frameworkName,
     taskQueue: options.taskQueue,
-    workflowId: options.jobId ?? newJobId(),
-    args: [input],
+    tuning: options.tuning,
   });
+  return client.workflow.start(workflowType, start);
 }
 
 export function jobProgress(handle: WorkflowHandle): Promise<JobProgress> {

@@ -4,3 +4,5 @@ import { defineSearchAttributeKey } from '@temporalio/common';
 export const jobStatusKey = defineSearchAttributeKey('MesoflowJobStatus', 'KEYWORD');
 export const labelsKey = defineSearchAttributeKey('MesoflowLabels', 'KEYWORD_LIST');
 export const frameworkKey = defineSearchAttributeKey('MesoflowFramework', 'KEYWORD');
+/** On every job of a batch: the batch's id (filter with `MesoflowBatchId = "<id>"`). */
+export const batchIdKey = defineSearchAttributeKey('MesoflowBatchId', 'KEYWORD');

@@ -5,4 +5,5 @@ export const searchAttributeDefs = [
   { name: 'MesoflowJobStatus', type: 'Keyword' },
   { name: 'MesoflowLabels', type: 'KeywordList' },
   { name: 'MesoflowFramework', type: 'Keyword' },
+  { name: 'MesoflowBatchId', type: 'Keyword' },
 ] as const;

@@ -14,7 +14,7 @@ import { edgeDocsAsset } from './docs-assets.js';
 export function createEdgeApp(env: Record<string, unknown>): Hono {
   const cfg = edgeConfig(env);
   const logger = createLogger({ level: cfg.MESOFLOW_LOG_LEVEL, write: (line) => console.log(line) });
-  return createCoreApi({
+  const { app } = createCoreApi({
     temporal: new HttpTemporalAccess({ baseUrl: cfg.TEMPORAL_HTTP_URL, namespace: cfg.TEMPORAL_NAMESPACE, apiKey: cfg.TEMPORAL_API_KEY }),
     namespace: cfg.TEMPORAL_NAMESPACE,
     frameworkName: cfg.MESOFLOW_FRAMEWORK_NAME,
@@ -27,7 +27,18 @@ export function createEdgeApp(env: Record<string, unknown>): Hono {
     eventStreamMaxMs: cfg.MESOFLOW_EVENT_STREAM_MAX_MS,
     ...(cfg.MESOFLOW_JOB_TUNING ? { tuning: cfg.MESOFLOW_JOB_TUNING } : {}),
     logger,
-  }).app;
+  });
+  // Batches and schedules still reach Temporal through the gRPC client: the
+  // edge sends them to the internal Node API (307 keeps method and body), or
+  // says where to go.
+  const internal = cfg.MESOFLOW_INTERNAL_API?.replace(/\/+$/, '');
+  for (const path of ['/v1/batches', '/v1/batches/*', '/v1/schedules', '/v1/schedules/*']) {
+    app.all(path, (c) => {
+      if (internal) return c.redirect(`${internal}${c.req.path}${new URL(c.req.url).search}`, 307);
+      throw problems.notImplemented('batches and schedules are served by the mesoflow API next to the cluster (set MESOFLOW_INTERNAL_API to redirect there)');
+    });
+  }
+  return app;
 }
 
 // One app per isolate and env (bindings do not change within an isolate).

@@ -65,9 +65,9 @@ export function registerJobRoutes(app: Hono, ctx: ApiContext): void {
     for (const [k, v] of Object.entries(c.req.queries())) q[k] = k === 'label' ? v : v.length === 1 ? v[0] : v;
     const parsed = listJobsQuerySchema.safeParse(q);
     if (!parsed.success) throw problems.invalid('the query is not valid', fieldErrors(parsed.error));
-    const { status, label, limit: pageSize, cursor } = parsed.data;
+    const { status, label, batch, limit: pageSize, cursor } = parsed.data;
     const labels = label === undefined ? [] : Array.isArray(label) ? label : [label];
-    const page = await ctx.service.list({ labels, limit: pageSize, ...(status ? { status } : {}), ...(cursor !== undefined ? { cursor } : {}) });
+    const page = await ctx.service.list({ labels, batchId: batch, limit: pageSize, ...(status ? { status } : {}), ...(cursor !== undefined ? { cursor } : {}) });
     return c.json({ jobs: page.jobs.map((f) => ctx.view(f)), nextCursor: page.nextCursor });
   });
 

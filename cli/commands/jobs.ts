@@ -4,18 +4,18 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { ApiClient, CliError, TERMINAL, type ApiJob } from '../api-client.js';
 import { followJob } from './follow.js';
 
-interface ApiOptions {
+export interface ApiOptions {
   api: string;
   token?: string;
 }
 
-function withApi(cmd: Command): Command {
+export function withApi(cmd: Command): Command {
   return cmd
     .addOption(new Option('--api <url>', 'mesoflow API base URL').env('MESOFLOW_API').default('http://127.0.0.1:8080'))
     .addOption(new Option('--token <token>', 'bearer token of the API').env('MESOFLOW_API_TOKEN'));
 }
 
-const client = (o: ApiOptions) => new ApiClient({ api: o.api, token: o.token });
+export const client = (o: ApiOptions) => new ApiClient({ api: o.api, token: o.token });
 
 function positiveNumber(name: string) {
   return (v: string): number => {

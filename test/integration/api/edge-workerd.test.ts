@@ -143,6 +143,12 @@ test('edge: /v1 needs the token from the secret binding; health, OpenAPI and doc
   assertProblem(await call('/v1/jobs', { headers: { authorization: 'Bearer wrong' } }), 401);
   assertProblem(await post('/v1/jobs', { command: 'true' }, {}), 401);
   assert.equal((await call('/v1/jobs', { headers: auth })).status, 200);
+  // Batches and schedules are served by the internal API: 307 there (after auth).
+  assertProblem(await call('/v1/batches'), 401);
+  const batches = await call('/v1/batches?limit=5', { headers: auth });
+  assert.equal(batches.status, 307);
+  assert.equal(batches.headers.get('location'), `${internal.url}/v1/batches?limit=5`);
+  assert.equal((await fetch(batches.headers.get('location') as string, { headers: auth })).status, 200);
   assert.equal((await call('/healthz')).status, 200);
   const ready = await call('/readyz');
   assert.equal(ready.status, 200, ready.text);
