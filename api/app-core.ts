@@ -11,7 +11,7 @@ import { JobService } from './job-service.js';
 import { jobView, type JobFacts } from './job-view.js';
 import { ApiMetrics } from './metrics.js';
 import { registerDocsRoutes } from './docs-page.js';
-import { openApiDocument } from './openapi.js';
+import { declaredMethods, openApiDocument } from './openapi.js';
 import { ApiProblem, problems, sendProblem } from './problem.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerHealthRoutes } from './routes/health.js';
@@ -57,7 +57,14 @@ export function createCoreApi<D extends ApiCoreDeps>(deps: D): { app: Hono; cont
     logger.error('request failed', { method: c.req.method, path: c.req.path, err });
     return sendProblem(c, new ApiProblem(500, 'internal', 'Internal error', 'the request failed; see the server log'));
   });
-  app.notFound((c) => sendProblem(c, problems.notFound(`no route ${c.req.method} ${c.req.path}`)));
+  app.notFound((c) => {
+    // A path the document declares, with a method it does not: 405 with Allow (RFC 9110 §15.5.6), not 404.
+    const allowed = declaredMethods(c.req.path);
+    if (allowed !== undefined && !allowed.includes(c.req.method)) {
+      return sendProblem(c, problems.methodNotAllowed(c.req.method, c.req.path, allowed), { Allow: allowed.join(', ') });
+    }
+    return sendProblem(c, problems.notFound(`no route ${c.req.method} ${c.req.path}`));
+  });
 
   registerHealthRoutes(app, context);
   app.get('/openapi.json', (c) => c.json(openApiDocument()));

@@ -3,8 +3,9 @@
 // fallback), list through visibility, cancel. The jobs of a batch are listed
 // through the MesoflowBatchId search attribute by the JobService; the jobs it
 // never started (SKIPPED) from the batch's progress.
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
-import { executionInfoFromRaw } from '@temporalio/client/lib/helpers.js';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { summaryFromRaw, type ExecutionSummary } from './execution-summary.js';
 import type { BatchSpec } from '../workflows/batch-spec.js';
 import { BATCH_PROGRESS_QUERY, type BatchProgress } from '../workflows/batch-progress.js';
 import { BATCH_WORKFLOW_TYPE, batchStartOptions } from '../workflows/job-start.js';
@@ -27,7 +28,7 @@ export interface BatchServiceOptions {
   temporalUiUrl?: string | undefined;
 }
 
-type Summary = Pick<WorkflowExecutionInfo, 'type' | 'workflowId' | 'status' | 'memo' | 'typedSearchAttributes' | 'startTime' | 'closeTime'>;
+type Summary = ExecutionSummary;
 
 /** Temporal execution status of each batch status (visibility filter). */
 const EXECUTION_STATUSES: Record<ApiBatchStatus, string[]> = {
@@ -141,27 +142,28 @@ export class BatchService {
     const parts = [`WorkflowType = ${quote(BATCH_WORKFLOW_TYPE)}`, `${frameworkKey.name} = ${quote(this.options.frameworkName)}`];
     if (f.status) parts.push(`ExecutionStatus IN (${EXECUTION_STATUSES[f.status].map(quote).join(', ')})`);
     for (const l of f.labels) parts.push(`${labelsKey.name} = ${quote(l)}`);
+    const query = parts.join(' AND ');
     let nextPageToken: Uint8Array | undefined;
-    if (f.cursor !== undefined) {
-      nextPageToken = Buffer.from(f.cursor, 'base64url');
-      if (nextPageToken.length === 0) throw problems.invalid('cursor is not one this API returned', [{ path: 'cursor', message: 'invalid cursor' }]);
+    if (f.cursor) {
+      // A cursor is checked against the query it was handed out for (api/cursor.ts); an empty one is the first page.
+      nextPageToken = decodeCursor(f.cursor, query);
+      if (nextPageToken === undefined) throw problems.invalid('cursor is not one this API returned', [{ path: 'cursor', message: 'invalid cursor' }]);
     }
     const res = await this.client.workflowService
-      .listWorkflowExecutions({ namespace: this.options.namespace, pageSize: f.limit, query: parts.join(' AND '), ...(nextPageToken ? { nextPageToken } : {}) })
+      .listWorkflowExecutions({ namespace: this.options.namespace, pageSize: f.limit, query, ...(nextPageToken ? { nextPageToken } : {}) })
       .catch((err: unknown) => {
         if (f.cursor !== undefined && /token|cursor|invalid/i.test(String((err as Error).message))) {
           throw problems.invalid('cursor is not one this API returned', [{ path: 'cursor', message: 'invalid cursor' }]);
         }
         throw err;
       });
-    const infos = await Promise.all(
-      (res.executions ?? []).map((raw) => executionInfoFromRaw(raw, this.client.options.loadedDataConverter, raw, this.options.namespace)),
-    );
+    const converter = this.client.options.loadedDataConverter.payloadConverter;
+    const infos = (res.executions ?? []).map((raw) => summaryFromRaw(raw, converter));
     const batches: ApiBatch[] = [];
     // A few at a time: each asks its workflow for progress (a replay when closed).
-    for (let i = 0; i < infos.length; i += 8) batches.push(...(await Promise.all(infos.slice(i, i + 8).map((x) => this.viewOf(x as Summary)))));
+    for (let i = 0; i < infos.length; i += 8) batches.push(...(await Promise.all(infos.slice(i, i + 8).map((x) => this.viewOf(x)))));
     const token = res.nextPageToken;
-    return { batches, nextCursor: token && token.length > 0 ? Buffer.from(token).toString('base64url') : null };
+    return { batches, nextCursor: token && token.length > 0 ? encodeCursor(token, query) : null };
   }
 
   async cancel(id: string): Promise<'requested' | 'already-cancelled' | 'ended' | 'not-found'> {

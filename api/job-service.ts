@@ -11,6 +11,8 @@ import { specHash as hashOf } from '../workflows/spec-hash.js';
 import type { JobProgress } from '../workflows/progress.js';
 import type { ExecutionStatus, JobFacts } from './job-view.js';
 import { apiStatus, labelsFromKeywords } from './job-view.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { base64ToBytes, base64url } from './temporal/payload-json.js';
 import type { ApiJobStatus } from './schemas.js';
 import { problems } from './problem.js';
 import { TemporalError, type SearchAttributeEntry, type SearchAttributeType, type TemporalAccess, type WorkflowSummary } from './temporal/access.js';
@@ -118,6 +120,7 @@ export function listQuery(frameworkName: string, f: Pick<ListFilter, 'status' | 
   return parts.join(' AND ');
 }
 
+
 export class JobService {
   private readonly temporal: TemporalAccess;
   /** Views of closed jobs never change: keep their progress (bounded). */
@@ -174,19 +177,23 @@ export class JobService {
   }
 
   async list(f: ListFilter): Promise<{ jobs: JobFacts[]; nextCursor: string | null }> {
-    const badCursor = () => problems.invalid('cursor is not one this API returned', [{ path: 'cursor', message: 'invalid cursor' }]);
-    if (f.cursor !== undefined && f.cursor.length === 0) throw badCursor();
-    const res = await this.temporal
-      .listWorkflows({ query: listQuery(this.options.frameworkName, f), pageSize: f.limit, ...(f.cursor !== undefined ? { pageToken: f.cursor } : {}) })
-      .catch((err: unknown) => {
-        if (f.cursor !== undefined && err instanceof TemporalError && err.kind === 'invalid-argument') throw badCursor();
-        throw err;
-      });
+    const query = listQuery(this.options.frameworkName, f);
+    const invalidCursor = () => problems.invalid('cursor is not one this API returned for this query', [{ path: 'cursor', message: 'invalid cursor' }]);
+    let pageToken: string | undefined;
+    if (f.cursor !== undefined) {
+      const token = decodeCursor(f.cursor, query);
+      if (token === undefined) throw invalidCursor();
+      pageToken = base64url(token);
+    }
+    const res = await this.temporal.listWorkflows({ query, pageSize: f.limit, ...(pageToken !== undefined ? { pageToken } : {}) }).catch((err: unknown) => {
+      if (f.cursor !== undefined && err instanceof TemporalError && err.kind === 'invalid-argument') throw invalidCursor();
+      throw err;
+    });
     // Each item asks its workflow for progress (a replay for a closed one, once):
     // a few at a time, so that a long page does not flood the workers.
     let jobs = await mapLimit(res.executions, 8, (i) => this.factsOf(i));
     if (f.status !== undefined) jobs = jobs.filter((j) => apiStatus(j.progress, j.executionStatus, j.searchStatus) === f.status);
-    return { jobs, nextCursor: res.nextPageToken };
+    return { jobs, nextCursor: res.nextPageToken ? encodeCursor(base64ToBytes(res.nextPageToken), query) : null };
   }
 
   /** Requests cancellation. 'cancelled' also when it was cancelled before; 'ended' when it ended otherwise. */

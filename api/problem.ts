@@ -54,6 +54,8 @@ export const problems = {
   unavailable: (detail: string) => new ApiProblem(503, 'unavailable', 'Service unavailable', detail),
   /** What this deployment cannot do (e.g. the edge build), and where to go instead. */
   notImplemented: (detail: string) => new ApiProblem(501, 'not-implemented', 'Not implemented here', detail),
+  methodNotAllowed: (method: string, path: string, allowed: string[]) =>
+    new ApiProblem(405, 'method-not-allowed', 'Method not allowed', `${method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`),
 };
 
 export function sendProblem(c: Context, problem: ApiProblem, extraHeaders: Record<string, string> = {}): Response {

@@ -14,7 +14,7 @@ import {
   type ScheduleSpec,
   type ScheduleUpdateOptions,
 } from '@temporalio/client';
-import { msNumberToTs, tsToDate } from '@temporalio/common/lib/time.js';
+import { msToTimestamp, timestampToDate } from './proto-time.js';
 import type { JobSpec } from '../workflows/job-spec.js';
 import { batchStartOptions, jobStartOptions } from '../workflows/job-start.js';
 import type { JobTuning } from '../workflows/job-workflow.js';
@@ -147,7 +147,7 @@ export class ScheduleService {
       id: s.scheduleId ?? '',
       paused: s.info?.paused ?? false,
       note: s.info?.notes || null,
-      nextRuns: (s.info?.futureActionTimes ?? []).map((t) => tsToDate(t)),
+      nextRuns: (s.info?.futureActionTimes ?? []).map((t) => timestampToDate(t) as Date),
     }));
     const token = res.nextPageToken;
     return { ids, nextCursor: token && token.length > 0 ? Buffer.from(token).toString('base64url') : null };
@@ -262,11 +262,11 @@ export class ScheduleService {
     const res = await this.client.workflowService.listScheduleMatchingTimes({
       namespace: this.options.namespace,
       scheduleId: id,
-      startTime: msNumberToTs(start.getTime() - 1000),
-      endTime: msNumberToTs(end.getTime()),
+      startTime: msToTimestamp(start.getTime() - 1000),
+      endTime: msToTimestamp(end.getTime()),
     });
     return (res.startTime ?? [])
-      .map((t) => tsToDate(t))
+      .map((t) => timestampToDate(t) as Date)
       .filter((d) => d.getTime() >= start.getTime() && d.getTime() <= end.getTime());
   }
 

@@ -81,13 +81,14 @@ export const jobListSchema = z.object({
 
 const labelFilter = z.string().regex(/^[^=\s'"\\]+=[^'"\\]*$/, 'must be key=value without quotes or backslashes');
 
+// The OpenAPI document's list parameters are generated from this schema
+// (openapi.ts queryParams), descriptions included.
 export const listJobsQuerySchema = z.strictObject({
-  status: apiJobStatusSchema.optional(),
-  label: z.union([labelFilter, z.array(labelFilter)]).optional(),
-  /** Only the jobs of this batch. */
-  batch: jobIdSchema.optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(20),
-  cursor: z.string().max(4096).optional(),
+  status: apiJobStatusSchema.optional().describe('only jobs in this status'),
+  label: z.union([labelFilter, z.array(labelFilter)]).optional().describe('key=value; repeat to require several'),
+  batch: jobIdSchema.optional().describe('only the jobs of this batch'),
+  limit: z.coerce.number().int().min(1).max(200).default(20).describe('page size'),
+  cursor: z.string().max(4096).regex(/^[A-Za-z0-9_-]*$/, 'a cursor is base64url').optional().describe('nextCursor of the previous page; empty or left out: the first page'),
 });
 
 export const logsQuerySchema = z.strictObject({

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { readFileSync } from 'node:fs';
 import { RecordIODecoder, encodeRecord } from '../mesos/recordio.js';
 
-const transcript = JSON.parse(readFileSync(new URL('../../shared/mesos-transcripts/01-subscribe.json', import.meta.url), 'utf8')) as {
+const transcript = JSON.parse(readFileSync(new URL('../test/fixtures/mesos-transcripts/01-subscribe.json', import.meta.url), 'utf8')) as {
   exchanges: Array<{ raw_recordio_first_records?: string }>;
 };
 const raw = transcript.exchanges.find((e) => e.raw_recordio_first_records)?.raw_recordio_first_records ?? '';

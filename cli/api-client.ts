@@ -2,6 +2,8 @@
 // one clear line: the API's problem title/detail and field paths, or why
 // the API could not be reached.
 import { request } from 'undici';
+import type { ApiJob, ApiJobStatus } from '../api/schemas.js';
+import { sseMessages } from './sse.js';
 
 export class CliError extends Error {
   constructor(
@@ -18,23 +20,10 @@ export interface ApiTarget {
   token?: string | undefined;
 }
 
-export interface ApiJob {
-  id: string;
-  name: string | null;
-  status: string;
-  phase: string;
-  exitCode: number | null;
-  message: string | null;
-  waiting: { reason: string } | null;
-  attempts: Array<{ attempt: number; taskId: string; agentId: string | null; hostname: string | null; state: string | null; exitCode: number | null }>;
-  labels: Record<string, string>;
-  createdAt: string;
-  startedAt: string | null;
-  endedAt: string | null;
-  links: { temporal: string | null };
-}
+/** The API's job, as its schema describes it (api/schemas.ts). */
+export type { ApiJob };
 
-export const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT']);
+export const TERMINAL: ReadonlySet<string> = new Set<ApiJobStatus>(['SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT']);
 
 interface Problem {
   title?: string;
@@ -127,20 +116,8 @@ export class ApiClient {
       throw new CliError(`cannot reach the mesoflow API at ${this.target.api} (${(err as Error).message})`);
     }
     if (res.statusCode >= 400) throw new CliError(`events of ${id}: ${describeProblem(res.statusCode, await res.body.text())}`);
-    let buf = '';
-    for await (const chunk of res.body) {
-      buf += (chunk as Buffer).toString('utf8');
-      let end;
-      while ((end = buf.indexOf('\n\n')) >= 0) {
-        const block = buf.slice(0, end);
-        buf = buf.slice(end + 2);
-        const data = block
-          .split('\n')
-          .filter((l) => l.startsWith('data:'))
-          .map((l) => l.slice(5).replace(/^ /, ''))
-          .join('\n');
-        if (data) yield JSON.parse(data) as ApiJob;
-      }
+    for await (const m of sseMessages(res.body)) {
+      if (m.event === 'job' && m.data !== '') yield JSON.parse(m.data) as ApiJob;
     }
   }
 }

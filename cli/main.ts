@@ -27,6 +27,7 @@ interface DevClusterCliOptions {
   attributes?: string;
   workDir?: string;
   followers: number;
+  heartbeatInterval: number;
   authenticate_http_frameworks?: boolean;
   http_credentials?: string;
   credentials?: string;
@@ -88,6 +89,7 @@ export function buildProgram(): Command {
     .option('--ssl_key_file <path>', 'PEM private key of --ssl_cert_file (Mesos: LIBPROCESS_SSL_KEY_FILE)')
     .option('--ssl_ca_file <path>', 'PEM CA that client certificates must chain to (Mesos: LIBPROCESS_SSL_CA_FILE)')
     .option('--ssl_require_cert', 'refuse clients without a certificate signed by --ssl_ca_file (Mesos: LIBPROCESS_SSL_REQUIRE_CERT)')
+    .option('--heartbeat-interval <ms>', "the master's HEARTBEAT interval on framework streams (Mesos: 15000)", integer('--heartbeat-interval', 100), 15_000)
     .option('--zk <url>', 'register the masters in ZooKeeper as Mesos does (zk://host:2181/mesos); give mesoflow the same MESOS_MASTER')
     .action(async (opts: DevClusterCliOptions) => {
       const logger = createLogger().child({ component: 'mesoflow-devcluster' });
@@ -98,6 +100,7 @@ export function buildProgram(): Command {
         port: opts.port,
         agents: opts.agents,
         followers: opts.followers,
+        heartbeatIntervalMs: opts.heartbeatInterval,
         logger,
         ...(opts.resources !== undefined ? { resources: opts.resources } : {}),
         ...(opts.attributes !== undefined ? { attributes: opts.attributes } : {}),

@@ -1,5 +1,5 @@
 // The devcluster: a Mesos-compatible master (plus optional non-leading
-// masters) and its agents in one process (DESIGN.md "The devcluster").
+// masters) and its agents in one process (README.md, "The devcluster").
 // startDevCluster is what `npm start` without MESOS_MASTER, the tests and
 // `mesoflow devcluster` use.
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -220,7 +220,7 @@ class DevClusterImpl implements DevCluster, DevClusterFaults {
       master: leader === index ? this.leading : undefined,
       leader: leader === null ? undefined : { hostname: this.hostname, port: (this.nodes[leader] as MasterNode).port },
       stats: this.callStats,
-      faults: { faults: this, stats: () => this.stats(), topology: () => this.topology() },
+      faults: { faults: this, stats: () => this.stats(), journal: () => this.callStats.journal.toJSON(), topology: () => this.topology() },
       logger: this.logger,
       version: MESOS_VERSION,
       ...(this.options.credentials !== undefined ? { credentials: this.options.credentials } : {}),

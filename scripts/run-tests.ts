@@ -4,6 +4,10 @@
 // run and handed to the test files through MESOFLOW_TEST_TEMPORAL_ADDRESS
 // (gRPC) and MESOFLOW_TEST_TEMPORAL_HTTP_ADDRESS (its HTTP/JSON API)
 // (a file run on its own starts its own; see test/support/temporal.ts).
+// Nothing may hang: every test file, and every test in it, fails after
+// MESOFLOW_TEST_TIMEOUT_MS (default 15 min; Node 20's --test-timeout bounds
+// each file's process as well as each test); tests with a `timeout` option
+// of their own fail sooner.
 // Usage: npm test [-- --unit] [-- name-filter ...]
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -43,7 +47,14 @@ if (needsTemporal && !process.env.MESOFLOW_TEST_TEMPORAL_ADDRESS) {
   console.error(`Temporal dev server for this test run: ${server.address}`);
 }
 
-const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files], {
+const testTimeoutMs = Number(process.env.MESOFLOW_TEST_TIMEOUT_MS ?? 900_000);
+if (!Number.isInteger(testTimeoutMs) || testTimeoutMs < 1000) {
+  console.error(`MESOFLOW_TEST_TIMEOUT_MS=${process.env.MESOFLOW_TEST_TIMEOUT_MS}: expected milliseconds >= 1000`);
+  process.exit(2);
+}
+
+const testArgs = ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', `--test-timeout=${testTimeoutMs}`];
+const child = spawn(process.execPath, [...testArgs, ...files], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, NODE_NO_WARNINGS: '1', ...(server ? { MESOFLOW_TEST_TEMPORAL_ADDRESS: server.address, MESOFLOW_TEST_TEMPORAL_HTTP_ADDRESS: server.httpAddress } : {}) },

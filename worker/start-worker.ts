@@ -99,7 +99,12 @@ export async function startWorker(input: WorkerConfigInput | WorkerConfig, optio
   });
   const done = worker.run();
   // The session exists from the start, not only once the first job arrives.
-  await startSessionWorkflow(ensureDeps, config.frameworkName);
+  // A Temporal that is slow or restarting must not kill the worker here (the
+  // fault suite saw restarted workers exit on "Failed to start Workflow"):
+  // the keeper below and every job's ensureSession start it later.
+  await startSessionWorkflow(ensureDeps, config.frameworkName).catch((err: unknown) =>
+    logger.warn('could not start the session workflow yet; retrying every 30 s', { err, framework: config.frameworkName }),
+  );
   // Should the session workflow be terminated by hand, running jobs must not
   // wait for the next job to start it again.
   const keeper = setInterval(() => {

@@ -1,7 +1,10 @@
 // The job spec: what a caller asks mesoflow to run. Pure (zod only) so that
-// the workflow bundle and the HTTP API validate with the same schema. Every
-// object is strict: a misspelt field is an error, not a silently ignored
-// setting.
+// everything that checks a spec uses this one schema: the HTTP API on
+// submission, and the job workflow's ensureSession activity, which parses
+// the spec the workflow was started with and hands the defaulted result
+// back (the workflow itself imports only the types, so zod stays out of
+// the workflow bundle). Every object is strict: a misspelt field is an
+// error, not a silently ignored setting.
 import { z } from 'zod';
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a valid environment variable name');

@@ -95,7 +95,7 @@ export function registerBatchRoutes(app: Hono, ctx: ApiContext): BatchService {
       const page = skippedJobsOf({ batchId: id, nodes: b.nodes }, offset, pageSize);
       return c.json({ jobs: [], skipped: page.jobs, nextCursor: page.more ? String(offset + page.jobs.length) : null });
     }
-    const page = await ctx.service.list({ labels: [], batchId: id, limit: pageSize, ...(status ? { status } : {}), ...(cursor !== undefined ? { cursor } : {}) });
+    const page = await ctx.service.list({ labels: [], batchId: id, limit: pageSize, ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) });
     return c.json({ jobs: page.jobs.map((f) => ctx.view(f)), skipped: [], nextCursor: page.nextCursor });
   });
 

@@ -67,7 +67,8 @@ export function registerJobRoutes(app: Hono, ctx: ApiContext): void {
     if (!parsed.success) throw problems.invalid('the query is not valid', fieldErrors(parsed.error));
     const { status, label, batch, limit: pageSize, cursor } = parsed.data;
     const labels = label === undefined ? [] : Array.isArray(label) ? label : [label];
-    const page = await ctx.service.list({ labels, batchId: batch, limit: pageSize, ...(status ? { status } : {}), ...(cursor !== undefined ? { cursor } : {}) });
+    // An empty cursor (the schema allows it) is the first page, like no cursor.
+    const page = await ctx.service.list({ labels, batchId: batch, limit: pageSize, ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) });
     return c.json({ jobs: page.jobs.map((f) => ctx.view(f)), nextCursor: page.nextCursor });
   });
 

@@ -80,6 +80,8 @@ export class Allocator {
   private turn = 0;
   private periodic: NodeJS.Timeout | undefined;
   private pending: NodeJS.Immediate | undefined;
+  /** Allocation rounds run so far: tests wait for rounds to pass before they check that no offer came. */
+  rounds = 0;
 
   constructor(private readonly ctx: MasterContext) {}
 
@@ -172,6 +174,7 @@ export class Allocator {
   }
 
   allocate(): void {
+    this.rounds++;
     const ctx = this.ctx;
     const candidates: Array<{ fw: FrameworkEntry; role: string }> = [];
     for (const fw of ctx.frameworks.values()) {

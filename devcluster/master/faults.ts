@@ -6,7 +6,8 @@
 //   /__devcluster/agents                       {"resources": "...", "attributes": "..."} add an agent
 //   /__devcluster/offers/<id>/rescind          RESCIND one offer
 //   /__devcluster/leader                       {"to": <master index> | null} master failover
-// GET /__devcluster/stats (calls by type, LAUNCH operations per ACCEPT) and GET /__devcluster (topology).
+// GET /__devcluster/stats (calls by type, LAUNCH operations per ACCEPT), GET /__devcluster/journal (every
+// accepted LAUNCH and ACKNOWLEDGE with its time, across failovers) and GET /__devcluster (topology).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AgentInfoView } from '../agent/contract.js';
 import { readBody, sendJsonText, sendText } from './http-util.js';
@@ -43,6 +44,7 @@ export interface DevClusterFaults {
 export interface FaultRouteDeps {
   faults: DevClusterFaults;
   stats(): object;
+  journal(): object;
   topology(): object;
 }
 
@@ -63,6 +65,7 @@ export async function handleFaultRequest(req: IncomingMessage, res: ServerRespon
   if (req.method === 'GET') {
     if (parts.length === 1) return json(res, 200, deps.topology());
     if (parts[1] === 'stats' && parts.length === 2) return json(res, 200, deps.stats());
+    if (parts[1] === 'journal' && parts.length === 2) return json(res, 200, deps.journal());
     return sendText(res, 404, 'Unknown devcluster endpoint');
   }
   if (req.method !== 'POST') return sendText(res, 405, 'Expecting POST', { Allow: 'POST' });

@@ -80,6 +80,7 @@ export async function handleSchedulerRequest(req: IncomingMessage, res: ServerRe
     return;
   }
   const result = deps.master.handleCall(fw, call);
+  deps.stats.journal.record(call, result.status, Date.now());
   if (result.text !== undefined) sendText(res, result.status, result.text);
   else sendEmpty(res, result.status);
 }

@@ -1,6 +1,7 @@
 // Counters the tests and the benchmark read through GET /__devcluster/stats:
 // calls by type and how many LAUNCH operations each ACCEPT carried.
 import type { Call } from '../../mesos/schemas/index.js';
+import { CallJournal } from './call-journal.js';
 
 export class CallStats {
   readonly calls: Record<string, number> = {};
@@ -14,6 +15,9 @@ export class CallStats {
   recordUnauthorized(): void {
     this.unauthorizedRequests++;
   }
+
+  /** Accepted LAUNCHes and ACKNOWLEDGEs in order (GET /__devcluster/journal). */
+  readonly journal = new CallJournal();
 
   record(call: Call): void {
     this.calls[call.type] = (this.calls[call.type] ?? 0) + 1;

@@ -40,3 +40,24 @@ export async function progressUntil(h: WorkflowHandle, pred: (p: JobProgress) =>
     throw new Error(`${(err as Error).message}; last progress: ${JSON.stringify(seen)}`, { cause: err });
   }
 }
+
+/**
+ * A workflow's result within a bound: the test fails with the job's last
+ * progress instead of hanging when the workflow never ends.
+ */
+export async function resultWithin<T = unknown>(h: WorkflowHandle, timeoutMs = 120_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      jobProgress(h).then(
+        (p) => reject(new Error(`workflow ${h.workflowId} did not end within ${timeoutMs} ms; last progress: ${JSON.stringify(p)}`)),
+        (err: unknown) => reject(new Error(`workflow ${h.workflowId} did not end within ${timeoutMs} ms (progress unreadable: ${String(err)})`)),
+      );
+    }, timeoutMs);
+  });
+  try {
+    return (await Promise.race([h.result() as Promise<T>, timeout])) as T;
+  } finally {
+    clearTimeout(timer);
+  }
+}

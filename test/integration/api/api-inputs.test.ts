@@ -40,6 +40,25 @@ function assertProblem(r: HttpResult, status: number, paths?: string[]): Problem
 
 const raw = (body: string | Uint8Array, type = 'application/json') => http(`${s.url}/v1/jobs`, { method: 'POST', body, headers: { 'content-type': type } });
 
+test('a method the document does not declare on a declared path is 405 with Allow, an unknown path 404', async () => {
+  const trace = await http(`${s.url}/healthz`, { method: 'TRACE' });
+  assertProblem(trace, 405);
+  assert.equal(trace.headers.allow, 'GET, HEAD');
+  const del = await http(`${s.url}/v1/jobs/some-job`, { method: 'DELETE' });
+  assertProblem(del, 405);
+  assert.equal(del.headers.allow, 'GET, HEAD');
+  assert.equal((await http(`${s.url}/v1/jobs`, { method: 'PUT' })).headers.allow, 'POST, GET, HEAD');
+  assertProblem(await http(`${s.url}/v1/nothing-here`), 404);
+  // The token comes first: without it, a guarded path answers 401 whatever the method.
+  assertProblem(await http(`${guarded.url}/v1/jobs`, { method: 'PUT' }), 401);
+});
+
+test('an empty cursor is the first page (the schema allows it)', async () => {
+  const r = await http(`${s.url}/v1/jobs?limit=1&cursor=`);
+  assert.equal(r.status, 200, r.text);
+  assert.ok(Array.isArray((r.json as { jobs: unknown[] }).jobs));
+});
+
 test('malformed JSON is a 400 problem', async () => {
   assertProblem(await raw('{"command": "true"'), 400, ['(root)']);
   assertProblem(await raw(''), 400, ['(root)']);

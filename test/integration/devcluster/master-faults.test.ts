@@ -76,13 +76,19 @@ describe('devcluster master: followers and fault injection', () => {
       await s.stream.next((e) => e.type === 'HEARTBEAT');
       const r = await post(`${small.masterUrl}/__devcluster/frameworks/${s.frameworkId}/stall`);
       assert.equal(r.status, 200);
-      // Records already on the wire when the stall began may still arrive: wait for a quiet stretch of many intervals.
+      // Records already on the wire when the stall began may still arrive: wait (bounded) for a quiet
+      // stretch. A stretch counts only once a control framework on the same master heard ten heartbeats
+      // in it: positive proof the master kept sending while the stalled stream got nothing.
+      const control = await subscribe(small.masterUrl, frameworkInfo('stall-control', { failover_timeout: 60 }));
+      const quietBy = Date.now() + 30_000;
       let seen = s.stream.events.length;
       for (let quiet = false; !quiet;) {
-        await new Promise((res) => setTimeout(res, 2000)); // ten heartbeat intervals
+        assert.ok(Date.now() < quietBy, `the stalled stream never went quiet: ${s.stream.events.length - seen} more events`);
+        for (let i = 0; i < 10; i++) await control.stream.next((e) => e.type === 'HEARTBEAT');
         quiet = s.stream.events.length === seen;
         seen = s.stream.events.length;
       }
+      await control.call({ type: 'TEARDOWN' });
       assert.equal(s.stream.ended, false, 'the stalled connection stays open');
       // The master still holds the framework as connected with that stream.
       assert.equal((await s.call({ type: 'REVIVE' })).status, 202);

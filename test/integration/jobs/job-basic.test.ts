@@ -2,6 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, jobFailure, type Stack } from './stack.js';
 import type { JobFailureDetails, JobResult } from '../../../workflows/job-workflow.js';
+import { resultWithin } from '../../support/wait.js';
 
 let stack: Stack;
 before(async () => {
@@ -13,7 +14,7 @@ after(async () => {
 
 test('exit 0 ends succeeded, with every status update in the progress', async () => {
   const h = await stack.start({ command: 'echo hello; exit 0' });
-  const r = (await h.result()) as JobResult;
+  const r = (await resultWithin(h)) as JobResult;
   assert.equal(r.status, 'SUCCEEDED');
   assert.equal(r.exitCode, 0);
   assert.equal(r.attempts, 1);

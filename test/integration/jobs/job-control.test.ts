@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WorkflowFailedError } from '@temporalio/client';
 import { startStack, jobFailure, type Stack } from './stack.js';
-import { progressUntil } from '../../support/wait.js';
+import { progressUntil, resultWithin } from '../../support/wait.js';
 import type { JobFailureDetails } from '../../../workflows/job-workflow.js';
 import { jobProgressLive } from '../../../worker/job-client.js';
 
@@ -16,7 +16,7 @@ after(async () => {
 
 test('50 jobs submitted together all succeed, several launched per ACCEPT', async () => {
   const handles = await Promise.all(Array.from({ length: 50 }, () => stack.start({ command: 'true', resources: { cpus: 0.1, mem: 16 } })));
-  const results = await Promise.all(handles.map((h) => h.result() as Promise<{ status: string }>));
+  const results = await Promise.all(handles.map((h) => resultWithin(h) as Promise<{ status: string }>));
   assert.ok(results.every((r) => r.status === 'SUCCEEDED'));
   const stats = stack.cluster.stats() as { accepts_with_several_launches: number; launched_task_infos: number; calls: Record<string, number> };
   assert.ok(stats.accepts_with_several_launches > 0, JSON.stringify(stats));
@@ -28,7 +28,7 @@ test('cancelling a running job kills its task and the job ends cancelled after T
   const h = await stack.start({ command: 'sleep 60', killGracePeriodSeconds: 1 });
   await progressUntil(h, (p) => p.phase === 'running', 'the task to run');
   await h.cancel();
-  await assert.rejects(h.result(), (err: unknown) => err instanceof WorkflowFailedError && (err.cause?.name ?? '') === 'CancelledFailure');
+  await assert.rejects(resultWithin(h), (err: unknown) => err instanceof WorkflowFailedError && (err.cause?.name ?? '') === 'CancelledFailure');
   const p = await stack.progress(h);
   assert.equal(p.status, 'CANCELLED');
   assert.equal(p.attempts.length, 1);
@@ -66,7 +66,7 @@ test('a job that fits no offer says why while it waits, and can be cancelled whi
   // Offers nobody fits are declined, not revived in a loop.
   assert.ok(held.stats.revives - revivesBefore <= 3, `revives: ${held.stats.revives - revivesBefore}`);
   await h.cancel();
-  await assert.rejects(h.result(), (err: unknown) => err instanceof WorkflowFailedError);
+  await assert.rejects(resultWithin(h), (err: unknown) => err instanceof WorkflowFailedError);
   const end = await stack.progress(h);
   assert.equal(end.status, 'CANCELLED');
   assert.equal(end.attempts[0]?.state, undefined, 'no task was launched');

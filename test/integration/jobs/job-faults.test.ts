@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, type Stack } from './stack.js';
-import { progressUntil, until } from '../../support/wait.js';
+import { progressUntil, resultWithin, until } from '../../support/wait.js';
 import { FRAMEWORK_ID_QUERY, sessionWorkflowId } from '../../../activities/contract.js';
 import type { JobResult } from '../../../workflows/job-workflow.js';
 
@@ -23,7 +23,7 @@ for (const mode of ['gone', 'unreachable'] as const) {
     const agentId = p.attempts[0]?.agentId;
     assert.ok(agentId);
     assert.equal(await stack.cluster.faults.removeAgent(agentId, mode), true);
-    const r = (await h.result()) as JobResult;
+    const r = (await resultWithin(h)) as JobResult;
     assert.equal(r.status, 'SUCCEEDED');
     const end = await stack.progress(h);
     assert.equal(end.attempts.length, 2);
@@ -45,7 +45,7 @@ test('the framework stream is dropped: the session re-subscribes with the same f
   const handles = await Promise.all(Array.from({ length: 6 }, () => stack.start({ command: 'sleep 2' })));
   await Promise.all(handles.map((h) => progressUntil(h, (x) => x.phase === 'running', 'jobs running')));
   assert.equal(stack.cluster.faults.disconnectFramework(frameworkId), true);
-  const results = (await Promise.all(handles.map((h) => h.result()))) as JobResult[];
+  const results = (await Promise.all(handles.map((h) => resultWithin(h)))) as JobResult[];
   assert.ok(results.every((r) => r.status === 'SUCCEEDED' && r.attempts === 1), JSON.stringify(results));
   assert.ok(held.stats.subscribes > subscribesBefore, 'the session subscribed again');
   assert.equal(held.frameworkId, frameworkId);
@@ -62,7 +62,7 @@ test('an agent lost while the framework is disconnected: reconciliation finds th
   // The update about the lost agent goes to a disconnected framework: only reconciliation can tell.
   assert.equal(stack.cluster.faults.disconnectFramework(frameworkId), true);
   assert.equal(await stack.cluster.faults.removeAgent(agentId, 'gone'), true);
-  const r = (await h.result()) as JobResult;
+  const r = (await resultWithin(h)) as JobResult;
   assert.equal(r.status, 'SUCCEEDED');
   const end = await stack.progress(h);
   assert.equal(end.attempts.length, 2);

@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, type Stack } from './stack.js';
-import { until } from '../../support/wait.js';
+import { resultWithin, until } from '../../support/wait.js';
 import type { JobResult } from '../../../workflows/job-workflow.js';
 
 let stack: Stack;
@@ -20,7 +20,7 @@ test('a job arriving after offers were declined with a long filter revives them'
   const revives = held.stats.revives;
   const started = Date.now();
   const h = await stack.start({ command: 'true' });
-  assert.equal(((await h.result()) as JobResult).status, 'SUCCEEDED');
+  assert.equal(((await resultWithin(h)) as JobResult).status, 'SUCCEEDED');
   assert.ok(held.stats.revives > revives, 'REVIVE on the new job');
   assert.ok(Date.now() - started < 100_000, 'not held back by the 120 s filter');
 });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { request } from 'undici';
 import { createMemoryLogger } from '../../../common/logger.js';
 import { startStack, type Stack } from './stack.js';
-import { progressUntil, until } from '../../support/wait.js';
+import { progressUntil, resultWithin, until } from '../../support/wait.js';
 
 const logger = createMemoryLogger();
 let stack: Stack;
@@ -40,6 +40,6 @@ test('updates of a terminated job are acknowledged and logged; the session keeps
   // A new job revives offers.
   const revivesBefore = held.stats.revives;
   const again = await stack.start({ command: 'true' });
-  await again.result();
+  await resultWithin(again);
   assert.ok(held.stats.revives > revivesBefore, 'REVIVE when a job arrives after SUPPRESS');
 });

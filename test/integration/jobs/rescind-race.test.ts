@@ -11,7 +11,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { masterTasks, startStack, type MasterTask, type Stack } from './stack.js';
-import { until } from '../../support/wait.js';
+import { resultWithin, until } from '../../support/wait.js';
 import type { FrameworkSession } from '../../../activities/session/framework-session.js';
 import type { JobResult } from '../../../workflows/job-workflow.js';
 
@@ -75,7 +75,7 @@ test('RESCIND after the lease, before the launch: the task is placed on another 
   };
   try {
     const h = await stack.start({ command: 'true', retry: { maxAttempts: 1 } }, jobId);
-    const r = (await h.result()) as JobResult;
+    const r = (await resultWithin(h)) as JobResult;
     assert.equal(r.status, 'SUCCEEDED', JSON.stringify(r));
     assert.equal(r.attempts, 1);
     assert.equal(rescinded.length, 1, 'the launch came through the wrapper');
@@ -105,7 +105,7 @@ test('RESCIND just before the ACCEPT reaches the master: the task is dropped and
   });
   try {
     const h = await stack.start({ command: 'true', retry: { maxAttempts: 1 } }, jobId);
-    const r = (await h.result()) as JobResult;
+    const r = (await resultWithin(h)) as JobResult;
     assert.equal(r.status, 'SUCCEEDED', JSON.stringify(r));
     assert.ok(rescinded.length > 0, 'the test rescinded the offer of the ACCEPT');
     assert.deepEqual(notOutstanding, [], 'the offer was still outstanding at the master');

@@ -14,6 +14,7 @@ import { jobProgress, startJob, type StartJobOptions } from '../../../worker/job
 import type { JobTuning } from '../../../workflows/job-workflow.js';
 import type { JobProgress } from '../../../workflows/progress.js';
 import { useTemporal, type TestTemporal } from '../../support/temporal.js';
+import { resultWithin } from '../../support/wait.js';
 
 export const fastTuning: Partial<JobTuning> = {
   offerPollSeconds: 2,
@@ -102,7 +103,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 /** The failure a job ended with (ApplicationFailure type and details), or throws if it succeeded. */
 export async function jobFailure(handle: WorkflowHandle): Promise<{ type: string | undefined; details: unknown[] }> {
   try {
-    await handle.result();
+    await resultWithin(handle);
   } catch (err) {
     if (err instanceof WorkflowFailedError) {
       const cause = err.cause as { type?: string; details?: unknown[] } | undefined;

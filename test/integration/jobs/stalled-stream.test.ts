@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createMemoryLogger } from '../../../common/logger.js';
 import { HeartbeatTimeoutError } from '../../../mesos/client/index.js';
 import { assertOneTaskPerAttempt, startStack, type Stack } from './stack.js';
-import { progressUntil, until } from '../../support/wait.js';
+import { progressUntil, resultWithin, until } from '../../support/wait.js';
 import { FRAMEWORK_ID_QUERY, sessionWorkflowId } from '../../../activities/contract.js';
 import type { JobResult } from '../../../workflows/job-workflow.js';
 
@@ -40,7 +40,7 @@ test('the master stops writing to the stream mid-run: heartbeat timeout, re-subs
   assert.ok(stalledStream);
 
   assert.equal(stack.cluster.faults.stallFramework(frameworkId), true);
-  const results = (await Promise.all(handles.map((h) => h.result()))) as JobResult[];
+  const results = (await Promise.all(handles.map((h) => resultWithin(h)))) as JobResult[];
   assert.ok(results.every((r) => r.status === 'SUCCEEDED' && r.attempts === 1), JSON.stringify(results));
 
   // The subscription ended because heartbeats were missed, not because the connection broke.
@@ -58,5 +58,5 @@ test('the master stops writing to the stream mid-run: heartbeat timeout, re-subs
 
   // The new subscription works: a job after the stall runs too.
   const next = await stack.start({ command: 'true' });
-  assert.equal(((await next.result()) as JobResult).status, 'SUCCEEDED');
+  assert.equal(((await resultWithin(next)) as JobResult).status, 'SUCCEEDED');
 });

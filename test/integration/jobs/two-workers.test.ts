@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { request } from 'undici';
 import { startWorker, type RunningWorker } from '../../../worker/start-worker.js';
 import { startStack, type Stack } from './stack.js';
-import { until } from '../../support/wait.js';
+import { resultWithin, until } from '../../support/wait.js';
 import type { JobResult } from '../../../workflows/job-workflow.js';
 
 let stack: Stack;
@@ -43,7 +43,7 @@ test('two workers, one framework name: one subscription, and every job finishes'
   second = await startWorker(stack.workerConfig);
   await until(async () => (first.sessions.size + second!.sessions.size === 1 ? true : undefined), 'a session to be held');
   const handles = await Promise.all(Array.from({ length: 10 }, () => stack.start({ command: 'sleep 0.5' })));
-  const results = (await Promise.all(handles.map((h) => h.result()))) as JobResult[];
+  const results = (await Promise.all(handles.map((h) => resultWithin(h)))) as JobResult[];
   assert.ok(results.every((r) => r.status === 'SUCCEEDED'), JSON.stringify(results));
   assert.equal(first.sessions.size + second.sessions.size, 1, 'exactly one worker holds the session');
   assert.equal(subscribeCalls(), 1, 'the master saw one SUBSCRIBE');

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { assertOneTaskPerAttempt, startStack, type Stack } from './stack.js';
-import { progressUntil, until } from '../../support/wait.js';
+import { progressUntil, resultWithin, until } from '../../support/wait.js';
 import { FRAMEWORK_ID_QUERY, sessionWorkflowId } from '../../../activities/contract.js';
 import type { JobResult } from '../../../workflows/job-workflow.js';
 
@@ -63,7 +63,7 @@ test('SIGKILL of the worker mid-run: another worker takes the session over, ever
   const b = spawnWorker();
   let results: JobResult[];
   try {
-    results = (await Promise.all(handles.map((h) => h.result()))) as JobResult[];
+    results = (await Promise.all(handles.map((h) => resultWithin(h)))) as JobResult[];
   } catch (err) {
     t.diagnostic(output);
     throw err;
