@@ -6,7 +6,7 @@
 // which the API's cursor carries.
 import { TypedSearchAttributes, type SearchAttributePair } from '@temporalio/common';
 import type { Client, WorkflowExecutionInfo, WorkflowExecutionStatusName } from '@temporalio/client';
-import { jobStatusKey, labelsKey } from '../workflows/search-attribute-keys.js';
+import { batchIdKey, jobStatusKey, labelsKey } from '../workflows/search-attribute-keys.js';
 import { timestampToDate } from './proto-time.js';
 
 /** What both describe() and the list tell of a workflow. */
@@ -20,8 +20,8 @@ type PayloadConverter = Client['options']['loadedDataConverter']['payloadConvert
 const statusNames: WorkflowExecutionStatusName[] = ['UNSPECIFIED', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED', 'TERMINATED', 'CONTINUED_AS_NEW', 'TIMED_OUT', 'PAUSED'];
 
 
-/** The typed search attributes the API reads (job status, labels); others are left out. */
-const readKeys = [jobStatusKey, labelsKey] as const;
+/** The typed search attributes the API reads (job status, labels, batch id); others are left out. */
+const readKeys = [jobStatusKey, labelsKey, batchIdKey] as const;
 
 export function summaryFromRaw(raw: RawExecution, converter: PayloadConverter): ExecutionSummary {
   const code = Number(raw.status ?? 0);

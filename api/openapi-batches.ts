@@ -22,6 +22,7 @@ export function batchPaths(): Record<string, unknown> {
   return {
     '/v1/batches': {
       post: {
+        operationId: 'createBatch',
         summary: 'Submit a batch: an array (a template with `count` or `parameters`) or a graph of named jobs with `dependsOn`',
         description:
           'Each job gets MESOFLOW_BATCH_ID, MESOFLOW_BATCH_INDEX (and MESOFLOW_BATCH_JOB in a graph) and its parameters as environment variables; `{{NAME}}` in the template command is replaced by them. ' +
@@ -40,6 +41,7 @@ export function batchPaths(): Record<string, unknown> {
         },
       },
       get: {
+        operationId: 'listBatches',
         summary: 'List batches, newest first',
         parameters: queryParams(listBatchesQuerySchema).map((p) =>
           (p as { name: string }).name === 'label' ? { ...(p as object), style: 'form', explode: true, description: 'key=value; repeat to require several' } : p,
@@ -49,6 +51,7 @@ export function batchPaths(): Record<string, unknown> {
     },
     '/v1/batches/{id}': {
       get: {
+        operationId: 'getBatch',
         summary: 'Read a batch: status, counts by job status, nodes (what each waits for, why jobs were skipped), job ids, Temporal UI link',
         parameters: [idParam],
         responses: { '200': { description: 'The batch', content: json(ref('Batch')) }, '404': problem('No such batch') },
@@ -56,6 +59,7 @@ export function batchPaths(): Record<string, unknown> {
     },
     '/v1/batches/{id}/jobs': {
       get: {
+        operationId: 'listBatchJobs',
         summary: 'The jobs of a batch (the same job view as /v1/jobs), paged; status=SKIPPED lists the jobs never started, with why',
         parameters: [idParam, ...queryParams(listBatchJobsQuerySchema)],
         responses: { '200': { description: 'A page of jobs', content: json(ref('BatchJobList')) }, '400': problem('Invalid query'), '404': problem('No such batch') },
@@ -63,6 +67,7 @@ export function batchPaths(): Record<string, unknown> {
     },
     '/v1/batches/{id}/cancel': {
       post: {
+        operationId: 'cancelBatch',
         summary: 'Cancel a batch: pending jobs end SKIPPED, running ones are killed with their grace period',
         parameters: [idParam],
         responses: { '202': { description: 'Cancellation requested' }, '404': problem('No such batch'), '409': problem('The batch has already ended') },
@@ -70,6 +75,7 @@ export function batchPaths(): Record<string, unknown> {
     },
     '/v1/batches/{id}/events': {
       get: {
+        operationId: 'batchEvents',
         summary: 'Server-Sent Events: a `batch` event (data: Batch) per change of status or counts, ending with the terminal one',
         parameters: [idParam],
         responses: { '200': { description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, '404': problem('No such batch') },

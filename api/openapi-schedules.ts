@@ -34,6 +34,7 @@ export function schedulePaths(): Record<string, unknown> {
   return {
     '/v1/schedules': {
       post: {
+        operationId: 'createSchedule',
         summary: 'Create a schedule: a Temporal Schedule (see the Temporal Web UI\'s Schedules page) that starts a job or a batch',
         description:
           'Runs happen at the union of the `cron` expressions (read in `timeZone`, an IANA name; daylight saving is followed: ' +
@@ -49,6 +50,7 @@ export function schedulePaths(): Record<string, unknown> {
         },
       },
       get: {
+        operationId: 'listSchedules',
         summary: 'List the schedules (eventually consistent: a new schedule appears within a second or so)',
         parameters: queryParams(listSchedulesQuerySchema),
         responses: { '200': { description: 'A page of schedules', content: json(ref('ScheduleList')) }, '400': problem('Invalid query') },
@@ -56,11 +58,13 @@ export function schedulePaths(): Record<string, unknown> {
     },
     '/v1/schedules/{id}': {
       get: {
+        operationId: 'getSchedule',
         summary: 'Read a schedule: spec, paused state and note, the next 5 run times, the recent runs with the job or batch each started and its status',
         parameters: [idParam],
         responses: { '200': { description: 'The schedule', content: json(ref('Schedule')) }, '404': notFound },
       },
       patch: {
+        operationId: 'updateSchedule',
         summary: 'Change a schedule: its spec, action or policies; or pause/unpause it with a note',
         description:
           'Fields left out keep their value. `{"paused": true, "note": "…"}` alone pauses without touching the rest. ' +
@@ -70,6 +74,7 @@ export function schedulePaths(): Record<string, unknown> {
         responses: { '200': { description: 'The changed schedule', content: json(ref('Schedule')) }, '400': invalid, '404': notFound },
       },
       delete: {
+        operationId: 'deleteSchedule',
         summary: 'Delete a schedule (the jobs and batches it started keep their history)',
         parameters: [idParam],
         responses: { '204': { description: 'Deleted' }, '404': notFound },
@@ -77,6 +82,7 @@ export function schedulePaths(): Record<string, unknown> {
     },
     '/v1/schedules/{id}/trigger': {
       post: {
+        operationId: 'triggerSchedule',
         summary: 'Start a run now (body optional; `overlap` for this run only, default allow-all)',
         parameters: [idParam],
         requestBody: { required: false, content: json(ref('TriggerRequest')) },
@@ -85,6 +91,7 @@ export function schedulePaths(): Record<string, unknown> {
     },
     '/v1/schedules/{id}/backfill': {
       post: {
+        operationId: 'backfillSchedule',
         summary: `Start the runs of a past range, one per slot (at most ${MAX_BACKFILL_SLOTS} slots, 366 days)`,
         description:
           'Each slot\'s run is named by its nominal time; slots whose run already exists (an earlier backfill, or the schedule itself) are not started again, ' +

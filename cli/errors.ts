@@ -24,7 +24,7 @@ export async function runCli(program: Command, argv: string[]): Promise<void> {
     }
     const e = err as Error;
     process.stderr.write(`mesoflow: ${e?.message ?? String(err)}\n`);
-    if (process.env.MESOFLOW_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
+    if (process.env.MESOFLOW_DEBUG === 'true' || process.env.MESOFLOW_DEBUG === '1') process.stderr.write(`${e?.stack ?? ''}\n`);
     process.exit(1);
   }
 }

@@ -1,13 +1,17 @@
 // The `mesoflow` command line. Subcommands: `devcluster` (an embedded Mesos
-// master with agents); others are added by their components.
+// master with agents), `start`, `api`, `worker`, `config`, and the job
+// commands; others are added by their components.
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { createLogger } from '../common/logger.js';
-import { startDevCluster, type DevClusterOptions } from '../devcluster/index.js';
+import type { DevClusterOptions } from '../devcluster/index.js';
 import { readCredentialsFile } from '../devcluster/security/credentials-file.js';
+import { maskPassword } from '../mesos/master-address.js';
 import { registerBatchCommands } from './commands/batches.js';
+import { registerConfigCommand } from './commands/config.js';
 import { registerJobCommands } from './commands/jobs.js';
 import { registerScheduleCommands } from './commands/schedules.js';
+import { registerServeCommands } from './commands/serve.js';
 import { registerStartCommand } from './commands/start.js';
 import { runCli } from './errors.js';
 
@@ -94,6 +98,8 @@ export function buildProgram(): Command {
     .action(async (opts: DevClusterCliOptions) => {
       const logger = createLogger().child({ component: 'mesoflow-devcluster' });
       const security = devClusterSecurity(opts);
+      // Imported by the command that runs it: the other commands start faster without it.
+      const { startDevCluster } = await import('../devcluster/index.js');
       const cluster = await startDevCluster({
         ...security,
         host: opts.host,
@@ -111,7 +117,7 @@ export function buildProgram(): Command {
       process.stdout.write(`Mesos master (devcluster) at ${cluster.masterUrl}\n`);
       cluster.masterUrls.slice(1).forEach((u) => process.stdout.write(`non-leading master at ${u}\n`));
       for (const a of cluster.agents) process.stdout.write(`agent ${a.info.id} at ${a.info.url}\n`);
-      if (opts.zk !== undefined) process.stdout.write(`masters registered in ZooKeeper at ${opts.zk.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:***@")}\n`);
+      if (opts.zk !== undefined) process.stdout.write(`masters registered in ZooKeeper at ${maskPassword(opts.zk)}\n`);
       let stopping = false;
       const stop = (signal: string) => {
         if (stopping) return;
@@ -129,6 +135,8 @@ export function buildProgram(): Command {
       process.on('SIGTERM', () => stop('SIGTERM'));
     });
   registerStartCommand(program);
+  registerServeCommands(program);
+  registerConfigCommand(program);
   registerJobCommands(program);
   registerScheduleCommands(program);
   registerBatchCommands(program);

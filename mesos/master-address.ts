@@ -37,8 +37,12 @@ export class MesosMasterSpecError extends Error {
   }
 }
 
-function maskPassword(text: string): string {
-  return text.replace(/^(zk:\/\/[^:@/]*:)[^@/]*@/i, '$1***@');
+/** What stands for a password in anything shown (the same mask as every other secret of the settings table). */
+export const PASSWORD_MASK = '********';
+
+/** `scheme://user:password@host` → `scheme://user:********@host`, anywhere in the text (zk://, http://, https://). */
+export function maskPassword(text: string): string {
+  return text.replace(/(\/\/[^/@:\s,]+):[^/@\s]*@/g, `$1:${PASSWORD_MASK}@`);
 }
 
 function parseServer(text: string, whole: string): ZkServer {
@@ -102,7 +106,7 @@ export function zkConnectString(spec: ZkMasterSpec): string {
   return spec.servers.map((s) => `${s.host.includes(':') ? `[${s.host}]` : s.host}:${s.port}`).join(',');
 }
 
-/** The masters for a log line or a message: URLs as they are, a zk:// address with its password masked. */
+/** The masters for a log line or a message: any password (zk:// or URL user:password@) masked. */
 export function describeMesosMasters(masters: readonly string[]): string {
   return masters.map(maskPassword).join(',');
 }

@@ -5,14 +5,15 @@
 // down in reverse order, task processes included.
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { createLogger, type Logger, type LogLevel } from '../common/logger.js';
+import { createLogger, type Logger } from '../common/logger.js';
+import { loadConfig } from '../config/load.js';
+import { TemporalConnectError, temporalTarget } from '../config/temporal-connection.js';
 import { startDevCluster, type DevCluster } from '../devcluster/index.js';
 import { startWorker, type RunningWorker } from '../worker/start-worker.js';
-import { mesosMastersFromEnv, mesosTlsOptions, workerConfigFromEnv } from '../worker/config.js';
-import { parseMesosMaster } from '../mesos/master-address.js';
-import { createZkLeaderDetector } from '../mesos/leader/zk-detector.js';
+import { workerConfigFromLoaded } from '../worker/config.js';
 import { searchAttributeDefs } from '../workflows/search-attributes.js';
 import { createApi } from '../api/app.js';
+import { apiMesosAccess } from '../api/mesos-access.js';
 import { serveApi, type ApiServer } from '../api/server.js';
 import { startDevServer, type DevServer } from './temporal-dev-server.js';
 
@@ -30,26 +31,6 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-export class StackConfigError extends Error {
-  constructor(variable: string, value: string, expected: string) {
-    super(`${variable}=${value}: ${expected}`);
-    this.name = 'StackConfigError';
-  }
-}
-
-function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const v = env[name];
-  if (v === undefined || v === '') return fallback;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new StackConfigError(name, v, 'expected a port number (0 = any free port)');
-  return n;
-}
-
-function logLevel(env: NodeJS.ProcessEnv): LogLevel {
-  const v = env.MESOFLOW_LOG_LEVEL;
-  return v === 'debug' || v === 'info' || v === 'warn' || v === 'error' ? v : 'warn';
-}
-
 export interface StartStackOptions {
   env?: NodeJS.ProcessEnv;
   logger?: Logger;
@@ -59,13 +40,15 @@ export interface StartStackOptions {
 
 export async function startLocalStack(options: StartStackOptions = {}): Promise<LocalStack> {
   const env = options.env ?? process.env;
-  const logger = options.logger ?? createLogger({ level: logLevel(env), bindings: { process: 'mesoflow' } });
+  // Every setting is checked before anything starts (ConfigError: one line).
+  const loaded = loadConfig(env, 'start');
+  const s = loaded.settings;
+  const temporal = temporalTarget(env);
+  const logger =
+    options.logger ?? createLogger({ level: loaded.sources.MESOFLOW_LOG_LEVEL === 'env' ? s.MESOFLOW_LOG_LEVEL : 'warn', bindings: { process: 'mesoflow' } });
   const say = options.say ?? (() => {});
-  const dataDir = resolve(env.MESOFLOW_DATA_DIR || '.mesoflow');
-  const apiPort = port(env, 'PORT', 8080);
-  const grpcPort = port(env, 'MESOFLOW_TEMPORAL_PORT', 7233);
-  const uiPort = port(env, 'MESOFLOW_TEMPORAL_UI_PORT', 8233);
-  const masterPort = port(env, 'MESOFLOW_DEVCLUSTER_PORT', 5050);
+  for (const w of loaded.warnings) logger.warn(w);
+  const dataDir = resolve(s.MESOFLOW_DATA_DIR);
   const cleanups: Array<() => Promise<void>> = [];
   const stopAll = async () => {
     for (const c of cleanups.splice(0).reverse()) {
@@ -73,16 +56,16 @@ export async function startLocalStack(options: StartStackOptions = {}): Promise<
     }
   };
   try {
-    let temporalAddress = env.TEMPORAL_ADDRESS;
-    let temporalUiUrl = env.MESOFLOW_TEMPORAL_UI_URL || undefined;
-    const namespace = env.TEMPORAL_NAMESPACE || 'default';
+    let temporalAddress = temporal.address;
+    let temporalUiUrl = s.MESOFLOW_TEMPORAL_UI_URL;
+    const namespace = temporal.namespace;
     if (!temporalAddress) {
       say(`starting the Temporal dev server (data in ${join(dataDir, 'temporal.db')})…`);
       const server: DevServer = await startDevServer({
         dbFile: join(dataDir, 'temporal.db'),
-        ...(grpcPort !== 0 ? { port: grpcPort } : {}),
+        ...(s.MESOFLOW_TEMPORAL_PORT !== 0 ? { port: s.MESOFLOW_TEMPORAL_PORT } : {}),
         ui: true,
-        ...(uiPort !== 0 ? { uiPort } : {}),
+        ...(s.MESOFLOW_TEMPORAL_UI_PORT !== 0 ? { uiPort: s.MESOFLOW_TEMPORAL_UI_PORT } : {}),
         namespace,
         searchAttributes: [...searchAttributeDefs],
         log: (m) => say(m),
@@ -94,60 +77,59 @@ export async function startLocalStack(options: StartStackOptions = {}): Promise<
 
     let masters: string[];
     let cluster: DevCluster | undefined;
-    if (env.MESOS_MASTER) {
-      masters = mesosMastersFromEnv(env.MESOS_MASTER);
+    if (s.MESOS_MASTER) {
+      masters = s.MESOS_MASTER;
     } else {
       say('starting the devcluster (an embedded Mesos master with one agent)…');
       cluster = await startDevCluster({
-        host: env.MESOFLOW_DEVCLUSTER_HOST || '127.0.0.1',
-        port: masterPort,
+        host: s.MESOFLOW_DEVCLUSTER_HOST,
+        port: s.MESOFLOW_DEVCLUSTER_PORT,
         agents: 1,
         workDir: join(dataDir, 'devcluster'),
         logger: logger.child({ component: 'devcluster' }),
-        ...(env.MESOFLOW_DEVCLUSTER_RESOURCES ? { resources: env.MESOFLOW_DEVCLUSTER_RESOURCES } : {}),
+        ...(s.MESOFLOW_DEVCLUSTER_RESOURCES ? { resources: s.MESOFLOW_DEVCLUSTER_RESOURCES } : {}),
       });
       const c = cluster;
       cleanups.push(() => c.stop());
       masters = [cluster.masterUrl];
     }
 
-    const workerEnv: NodeJS.ProcessEnv = { ...env, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: namespace, MESOS_MASTER: masters.join(',') };
+    const workerTarget = { ...temporal, address: temporalAddress, namespace };
+    const config = workerConfigFromLoaded({ ...loaded, settings: { ...s, MESOS_MASTER: masters } }, workerTarget);
     // A local devcluster has no other frameworks to yield offers to; a short
     // refuse filter keeps the first job after an idle spell from waiting on
     // it (with the 30 s default the first job was seen waiting ~30 s).
-    if (cluster && !env.MESOFLOW_DECLINE_REFUSE_SECONDS) workerEnv.MESOFLOW_DECLINE_REFUSE_SECONDS = '2';
-    const config = workerConfigFromEnv(workerEnv);
+    if (cluster && loaded.sources.MESOFLOW_DECLINE_REFUSE_SECONDS === 'default') config.declineRefuseSeconds = 2;
     say('starting the worker…');
     const worker = await startWorker(config, { logger });
     cleanups.push(() => worker.stop());
 
     // The API has its own connection: the worker's may be closed first on shutdown.
-    const connection = await Connection.connect({ address: temporalAddress });
+    const connection = await Connection.connect({ ...temporal.connection, address: temporalAddress }).catch((err: unknown) => {
+      throw new TemporalConnectError(temporalAddress, temporal, err);
+    });
     cleanups.push(() => connection.close());
     const client = new Client({ connection, namespace });
     // With zk://, the API finds the leader itself (agent logs) and reports it in /readyz.
-    const masterSpec = parseMesosMaster(masters.join(','));
-    const leaderDetector = masterSpec.kind === 'zk' ? createZkLeaderDetector({ spec: masterSpec, logger: logger.child({ component: 'api' }) }) : undefined;
-    if (leaderDetector) cleanups.push(() => leaderDetector.close());
+    const mesosAccess = apiMesosAccess(config, logger);
+    cleanups.push(() => mesosAccess.close());
     const api = createApi({
       client,
       namespace,
       frameworkName: config.frameworkName,
       taskQueue: config.taskQueue,
-      masters: masterSpec.kind === 'urls' ? masterSpec.urls : [],
-      ...(leaderDetector ? { leaderDetector } : {}),
-      mesosTls: mesosTlsOptions(config),
-      mesosCredentials: config.principal !== undefined ? { principal: config.principal, secret: config.secret ?? '' } : undefined,
-      token: env.MESOFLOW_API_TOKEN || undefined,
+      ...mesosAccess.deps,
+      token: loaded.apiToken,
       temporalUiUrl,
       logger,
       sessionStats: () => {
-        const s = [...worker.sessions][0];
-        return s ? { ...s.stats } : undefined;
+        const st = [...worker.sessions][0];
+        return st ? { ...st.stats } : undefined;
       },
     });
-    const server: ApiServer = await serveApi(api.app, { port: apiPort, hostname: env.MESOFLOW_API_HOST || '127.0.0.1' });
-    cleanups.push(() => server.close());
+    const server: ApiServer = await serveApi(api.app, { port: s.PORT, hostname: s.MESOFLOW_API_HOST });
+    // Stopped first (cleanups run in reverse): no new requests, those in flight get the grace.
+    cleanups.push(() => server.close({ graceMs: Math.min(s.MESOFLOW_SHUTDOWN_GRACE * 1000, 2000) }));
 
     return {
       apiUrl: server.url,

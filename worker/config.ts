@@ -1,23 +1,22 @@
-// The worker's configuration, compiled once from the environment (or given
-// directly by tests) into a defaulted, validated object.
+// The worker's configuration: built from the settings table (config/) for the
+// processes, or given directly by tests, and compiled into a defaulted,
+// validated object.
 import { readFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { z } from 'zod';
+import { defaultFrameworkUser } from '../config/definitions.js';
+import { loadConfig, type LoadedConfig } from '../config/load.js';
+import { DEFAULT_TEMPORAL_ADDRESS, temporalTarget, type TemporalTarget } from '../config/temporal-connection.js';
 import { MesosMasterSpecError, parseMesosMaster } from '../mesos/master-address.js';
 
 const positive = z.coerce.number().positive();
 
-function defaultUser(): string {
-  try {
-    return userInfo().username || 'root';
-  } catch {
-    return 'root';
-  }
-}
+/** TLS, API key and gRPC metadata of the Temporal connection (config/temporal-connection.ts). */
+const temporalConnectionSchema = z.custom<TemporalTarget['connection']>((v) => typeof v === 'object' && v !== null);
 
 export const workerConfigSchema = z.strictObject({
   temporalAddress: z.string().min(1).default('127.0.0.1:7233'),
   temporalNamespace: z.string().min(1).default('default'),
+  temporalConnection: temporalConnectionSchema.optional(),
   /** Task queue of job and session workflows (and of ensureSession/holdSession). */
   taskQueue: z.string().min(1).default('mesoflow'),
   /** Master URLs, or one `zk://host:2181/path` (MESOS_MASTER, parsed by mesos/master-address.ts). */
@@ -32,7 +31,7 @@ export const workerConfigSchema = z.strictObject({
       }
     }),
   frameworkName: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only').default('mesoflow'),
-  frameworkUser: z.string().min(1).default(defaultUser()),
+  frameworkUser: z.string().min(1).default(defaultFrameworkUser()),
   roles: z.array(z.string().min(1)).min(1).default(['*']),
   principal: z.string().min(1).optional(),
   secret: z.string().optional(),
@@ -58,6 +57,8 @@ export const workerConfigSchema = z.strictObject({
   hostSession: z.boolean().default(true),
   maxConcurrentActivities: z.int().positive().default(2000),
   maxCachedWorkflows: z.int().positive().default(2000),
+  /** On stop, how long in-flight activities get to finish before they are cancelled. */
+  shutdownGraceSeconds: z.coerce.number().nonnegative().default(10),
 });
 
 export type WorkerConfig = z.infer<typeof workerConfigSchema>;
@@ -78,63 +79,60 @@ export function compileWorkerConfig(input: WorkerConfigInput): WorkerConfig {
   return r.data;
 }
 
-const envNames: Record<string, keyof WorkerConfigInput> = {
-  TEMPORAL_ADDRESS: 'temporalAddress',
-  TEMPORAL_NAMESPACE: 'temporalNamespace',
-  MESOFLOW_TASK_QUEUE: 'taskQueue',
-  MESOFLOW_FRAMEWORK_NAME: 'frameworkName',
-  MESOFLOW_FRAMEWORK_USER: 'frameworkUser',
-  MESOS_PRINCIPAL: 'principal',
-  MESOS_SECRET: 'secret',
-  MESOFLOW_FAILOVER_TIMEOUT: 'failoverTimeoutSeconds',
-  MESOFLOW_SESSION_HEARTBEAT_TIMEOUT: 'sessionHeartbeatTimeoutSeconds',
-  MESOFLOW_DECLINE_REFUSE_SECONDS: 'declineRefuseSeconds',
-  MESOFLOW_LEASE_TIMEOUT_MS: 'leaseTimeoutMs',
-  MESOFLOW_BATCH_WINDOW_MS: 'batchWindowMs',
-  MESOFLOW_RECONCILE_INTERVAL: 'reconcileIntervalSeconds',
-};
+export type MesosConnectionSettings = Pick<WorkerConfig, 'principal' | 'secret' | 'tlsCa' | 'tlsCert' | 'tlsKey'>;
 
-/** A file named by a variable; an unreadable one is a configuration error naming both (never the content). */
-function readVariableFile(variable: string, path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new WorkerConfigError([`${variable}=${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`]);
-  }
+/**
+ * How to reach the Mesos masters (and, for log reads, the agents): basic auth
+ * (the secret loadConfig read from MESOS_SECRET or MESOS_SECRET_FILE) and the
+ * PEM files, read here once per process (loadConfig checked they are
+ * readable). The worker's scheduler client and the API's log reads both take
+ * them from here.
+ */
+export function mesosConnectionFromLoaded(loaded: LoadedConfig): MesosConnectionSettings {
+  const s = loaded.settings;
+  const read = (variable: string, path: string): string => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch (err) {
+      throw new WorkerConfigError([`${variable}=${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`]);
+    }
+  };
+  return {
+    ...(s.MESOS_PRINCIPAL !== undefined ? { principal: s.MESOS_PRINCIPAL, secret: loaded.mesosSecret ?? '' } : {}),
+    ...(s.MESOS_CA_FILE !== undefined ? { tlsCa: read('MESOS_CA_FILE', s.MESOS_CA_FILE) } : {}),
+    ...(s.MESOS_CERT_FILE !== undefined ? { tlsCert: read('MESOS_CERT_FILE', s.MESOS_CERT_FILE) } : {}),
+    ...(s.MESOS_KEY_FILE !== undefined ? { tlsKey: read('MESOS_KEY_FILE', s.MESOS_KEY_FILE) } : {}),
+  };
 }
 
-/** Reads the environment variables listed in the README; unset ones take their defaults. */
+/** The worker's part of the settings (already validated by loadConfig). */
+export function workerConfigFromLoaded(loaded: LoadedConfig, temporal: TemporalTarget): WorkerConfig {
+  const s = loaded.settings;
+  return compileWorkerConfig({
+    temporalAddress: temporal.address ?? DEFAULT_TEMPORAL_ADDRESS,
+    temporalNamespace: temporal.namespace,
+    temporalConnection: temporal.connection,
+    taskQueue: s.MESOFLOW_TASK_QUEUE,
+    masters: s.MESOS_MASTER ?? [],
+    frameworkName: s.MESOFLOW_FRAMEWORK_NAME,
+    frameworkUser: s.MESOFLOW_FRAMEWORK_USER ?? defaultFrameworkUser(),
+    roles: s.MESOFLOW_ROLES,
+    ...mesosConnectionFromLoaded(loaded),
+    failoverTimeoutSeconds: s.MESOFLOW_FAILOVER_TIMEOUT,
+    partitionAware: s.MESOFLOW_PARTITION_AWARE,
+    sessionHeartbeatTimeoutSeconds: s.MESOFLOW_SESSION_HEARTBEAT_TIMEOUT,
+    declineRefuseSeconds: s.MESOFLOW_DECLINE_REFUSE_SECONDS,
+    leaseTimeoutMs: s.MESOFLOW_LEASE_TIMEOUT_MS,
+    batchWindowMs: s.MESOFLOW_BATCH_WINDOW_MS,
+    reconcileIntervalSeconds: s.MESOFLOW_RECONCILE_INTERVAL,
+    hostSession: s.MESOFLOW_HOST_SESSION,
+    shutdownGraceSeconds: s.MESOFLOW_SHUTDOWN_GRACE,
+  });
+}
+
+/** The worker's configuration from the environment (throws ConfigError naming the first wrong variable). */
 export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
-  const input: Record<string, unknown> = {};
-  for (const [name, key] of Object.entries(envNames)) {
-    const v = env[name];
-    if (v !== undefined && v !== '') input[key] = v;
-  }
-  if (env.MESOS_MASTER) input.masters = mesosMastersFromEnv(env.MESOS_MASTER);
-  if (env.MESOFLOW_ROLES) input.roles = env.MESOFLOW_ROLES.split(',').map((r) => r.trim());
-  if (env.MESOFLOW_PARTITION_AWARE) input.partitionAware = env.MESOFLOW_PARTITION_AWARE !== 'false';
-  if (env.MESOFLOW_HOST_SESSION) input.hostSession = env.MESOFLOW_HOST_SESSION !== 'false';
-  if (env.MESOS_SECRET_FILE) {
-    if (env.MESOS_SECRET) throw new WorkerConfigError(['MESOS_SECRET and MESOS_SECRET_FILE: set one of them, not both']);
-    // Files written by `echo` end in a newline that is not part of the secret.
-    input.secret = readVariableFile('MESOS_SECRET_FILE', env.MESOS_SECRET_FILE).replace(/\r?\n$/, '');
-  }
-  if (env.MESOS_CA_FILE) input.tlsCa = readVariableFile('MESOS_CA_FILE', env.MESOS_CA_FILE);
-  if (env.MESOS_CERT_FILE) input.tlsCert = readVariableFile('MESOS_CERT_FILE', env.MESOS_CERT_FILE);
-  if (env.MESOS_KEY_FILE) input.tlsKey = readVariableFile('MESOS_KEY_FILE', env.MESOS_KEY_FILE);
-  return compileWorkerConfig(input as WorkerConfigInput);
-}
-
-/** MESOS_MASTER as the `masters` list: its URLs, or the one zk:// address (whose host list has commas of its own). */
-export function mesosMastersFromEnv(value: string): string[] {
-  let spec;
-  try {
-    spec = parseMesosMaster(value);
-  } catch (err) {
-    if (err instanceof MesosMasterSpecError) throw new WorkerConfigError([`MESOS_MASTER: ${err.problem}`]);
-    throw err;
-  }
-  return spec.kind === 'urls' ? spec.urls : [value.trim()];
+  return workerConfigFromLoaded(loadConfig(env, 'worker'), temporalTarget(env));
 }
 
 /** TLS options for https:// masters (scheduler client, API log reads): the CA to trust and the client certificate, when configured. */

@@ -10,7 +10,8 @@ import { createLogger, type Logger } from '../common/logger.js';
 import { createGeneralActivities, startSessionWorkflow } from '../activities/ensure-session.js';
 import { createHoldSession } from '../activities/session/hold-session.js';
 import type { FrameworkSession } from '../activities/session/framework-session.js';
-import { describeMesosMasters } from '../mesos/master-address.js';
+import { redactCredentials } from '../config/load.js';
+import { describeConnection, TemporalConnectError } from '../config/temporal-connection.js';
 import { compileWorkerConfig, type WorkerConfig, type WorkerConfigInput } from './config.js';
 
 // The workflows are bundled from files on disk: the .ts sources in a checkout
@@ -34,7 +35,10 @@ function quietRuntime(): void {
     // The SDK logs every failed job and every ended session as a warning;
     // those are outcomes here, not problems.
     const level = process.env.MESOFLOW_TEMPORAL_LOG_LEVEL;
-    Runtime.install({ logger: new DefaultLogger(level === 'DEBUG' || level === 'INFO' || level === 'WARN' ? level : 'ERROR') });
+    // No shutdownSignals: the process's own handler (common/shutdown-signals.ts)
+    // decides the order (session first, then the workers) and what a repeated
+    // signal means.
+    Runtime.install({ logger: new DefaultLogger(level === 'DEBUG' || level === 'INFO' || level === 'WARN' ? level : 'ERROR'), shutdownSignals: [] });
   } catch {
     // Already installed by the host (e.g. another Worker was created first).
   }
@@ -69,8 +73,15 @@ export async function startWorker(input: WorkerConfigInput | WorkerConfig, optio
   const config = compileWorkerConfig(input);
   const logger = (options.logger ?? createLogger()).child({ component: 'worker', taskQueue: config.taskQueue });
   quietRuntime();
-  const nativeConnection = await NativeConnection.connect({ address: config.temporalAddress });
-  const connection = await Connection.connect({ address: config.temporalAddress });
+  const connectionOptions = { ...config.temporalConnection, address: config.temporalAddress };
+  const target = { describe: describeConnection(connectionOptions) };
+  const nativeConnection = await NativeConnection.connect(connectionOptions).catch((err: unknown) => {
+    throw new TemporalConnectError(config.temporalAddress, target, err);
+  });
+  const connection = await Connection.connect(connectionOptions).catch(async (err: unknown) => {
+    await nativeConnection.close().catch(() => undefined);
+    throw new TemporalConnectError(config.temporalAddress, target, err);
+  });
   const client = new Client({ connection, namespace: config.temporalNamespace });
   const live = new Set<FrameworkSession>();
   const frameworkIds = new Map<string, string>();
@@ -95,7 +106,8 @@ export async function startWorker(input: WorkerConfigInput | WorkerConfig, optio
     maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
     maxCachedWorkflows: config.maxCachedWorkflows,
     ...workflowWorkerTuning,
-    shutdownGraceTime: '5s',
+    // Activities still running this long after stop() are cancelled (and retried elsewhere).
+    shutdownGraceTime: `${config.shutdownGraceSeconds}s`,
   });
   const done = worker.run();
   // The session exists from the start, not only once the first job arrives.
@@ -111,7 +123,7 @@ export async function startWorker(input: WorkerConfigInput | WorkerConfig, optio
     startSessionWorkflow(ensureDeps, config.frameworkName).catch((err: unknown) => logger.warn('could not ensure the session workflow', { err }));
   }, 30_000);
   keeper.unref();
-  logger.info('worker started', { framework: config.frameworkName, masters: describeMesosMasters(config.masters) });
+  logger.info('worker started', { framework: config.frameworkName, masters: config.masters.map(redactCredentials) });
 
   let stopping: Promise<void> | undefined;
   const stop = () => {

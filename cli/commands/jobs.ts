@@ -1,6 +1,7 @@
 // The job commands of `mesoflow`: run, submit, status, list, logs, cancel.
 // They talk to the HTTP API (--api / MESOFLOW_API, --token / MESOFLOW_API_TOKEN).
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { loadConfig } from '../../config/load.js';
 import { ApiClient, CliError, TERMINAL, type ApiJob } from '../api-client.js';
 import { followJob } from './follow.js';
 
@@ -15,7 +16,8 @@ export function withApi(cmd: Command): Command {
     .addOption(new Option('--token <token>', 'bearer token of the API').env('MESOFLOW_API_TOKEN'));
 }
 
-export const client = (o: ApiOptions) => new ApiClient({ api: o.api, token: o.token });
+// Without --token / MESOFLOW_API_TOKEN, the token may come from MESOFLOW_API_TOKEN_FILE.
+export const client = (o: ApiOptions) => new ApiClient({ api: o.api, token: o.token ?? loadConfig(process.env, 'cli').apiToken });
 
 function positiveNumber(name: string) {
   return (v: string): number => {

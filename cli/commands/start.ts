@@ -1,8 +1,11 @@
 // `mesoflow start` (and `npm start`): the whole local stack in one process,
-// until Ctrl-C.
+// until Ctrl-C (one Ctrl-C, even when npm delivers it twice, stops it
+// gracefully; a second one later forces the exit).
 import type { Command } from 'commander';
-import { startLocalStack } from '../../stack/start-stack.js';
-import { describeMesosMasters } from '../../mesos/master-address.js';
+import { handleShutdownSignals } from '../../common/shutdown-signals.js';
+import { redactCredentials } from '../../config/load.js';
+import type { LocalStack } from '../../stack/start-stack.js';
+import { startupFailure } from '../process-startup.js';
 
 export function registerStartCommand(program: Command): void {
   program
@@ -10,39 +13,37 @@ export function registerStartCommand(program: Command): void {
     .description('Run mesoflow locally: Temporal dev server (unless TEMPORAL_ADDRESS), devcluster (unless MESOS_MASTER), worker and HTTP API (PORT, default 8080)')
     .action(async () => {
       const say = (line: string) => process.stdout.write(`${line}\n`);
-      const stack = await startLocalStack({ say });
+      let stack: LocalStack;
+      try {
+        const { startLocalStack } = await import('../../stack/start-stack.js');
+        stack = await startLocalStack({ say });
+      } catch (err) {
+        const f = startupFailure(err);
+        if (!f) throw err;
+        process.stderr.write(`mesoflow start: ${f.line}\n`);
+        process.exit(f.code);
+      }
       say('');
       say('mesoflow is up');
       say(`  API:             ${stack.apiUrl}`);
       say(`  API docs:        ${stack.docsUrl}`);
       if (stack.temporalUiUrl) say(`  Temporal Web UI: ${stack.temporalUiUrl}`);
       say(`  Temporal:        ${stack.temporalAddress} (namespace ${stack.namespace})`);
-      say(`  Mesos master:    ${describeMesosMasters(stack.masterUrls)}${stack.devcluster ? ' (devcluster)' : ''}`);
+      // zk://user:password@… and http://user:password@… both masked.
+      say(`  Mesos master:    ${stack.masterUrls.map(redactCredentials).join(', ')}${stack.devcluster ? ' (devcluster)' : ''}`);
       say('');
       say(`Try:  curl -s -X POST ${stack.apiUrl}/v1/jobs -H 'content-type: application/json' -d '{"command":"echo hello"}'`);
       say(`      npx mesoflow run --api ${stack.apiUrl} -- echo hello`);
       say('Ctrl-C stops everything.');
-      await new Promise<void>((resolveStop) => {
-        let signals = 0;
-        const onSignal = (sig: NodeJS.Signals) => {
-          signals++;
-          if (signals > 1) {
-            process.stderr.write(`second ${sig}: exiting now\n`);
-            process.exit(130);
-          }
+      const running = stack;
+      handleShutdownSignals({
+        stop: async () => {
           say('stopping mesoflow…');
-          stack.stop().then(
-            () => resolveStop(),
-            (err: unknown) => {
-              process.stderr.write(`stopping failed: ${String(err)}\n`);
-              process.exit(1);
-            },
-          );
-        };
-        process.on('SIGINT', onSignal);
-        process.on('SIGTERM', onSignal);
+          await running.stop();
+          say('stopped');
+        },
+        log: (msg) => process.stderr.write(`${msg}\n`),
+        hardTimeoutMs: 60_000,
       });
-      say('stopped');
-      process.exit(0);
     });
 }

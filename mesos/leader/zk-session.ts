@@ -123,6 +123,13 @@ export class ZkSession extends EventEmitter<{ connected: []; disconnected: []; e
     if (this.closed) return;
     this.closed = true;
     this.removeAllListeners();
-    this.client.close();
+    try {
+      this.client.close();
+    } catch {
+      // Between two connection attempts node-zookeeper-client has no socket
+      // and its close() throws writing the close request to it. The client is
+      // CLOSING by then, with the request queued: a connection attempt still
+      // pending either fails without a retry or sends the request.
+    }
   }
 }

@@ -56,7 +56,7 @@ test('mesoflow start with a zk:// MESOS_MASTER: jobs run on the leader ZooKeeper
       { track: children },
     );
     const { child, exited, match: api } = started;
-    assert.match(started.output(), new RegExp(`Mesos master: +zk://mesoflow:\\*\\*\\*@${zk.connectString.replace(/\./g, '\\.')}/mesos`));
+    assert.match(started.output(), new RegExp(`Mesos master: +zk://mesoflow:\\*{8}@${zk.connectString.replace(/\./g, '\\.')}/mesos`));
     const r = await postJson(`${api}/v1/jobs`, { command: 'echo found through zookeeper' });
     assert.equal(r.status, 201, r.text);
     const id = (r.json as { id: string }).id;
@@ -68,7 +68,35 @@ test('mesoflow start with a zk:// MESOS_MASTER: jobs run on the leader ZooKeeper
     assert.equal(ready.status, 200, ready.text);
     const checks = (ready.json as { checks: { mesosLeader: { ok: boolean; detail: string } } }).checks;
     assert.equal(checks.mesosLeader.ok, true);
-    assert.ok(checks.mesosLeader.detail.startsWith(`leader ${cluster.masterUrl} (from zk://mesoflow:***@`), checks.mesosLeader.detail);
+    assert.ok(checks.mesosLeader.detail.startsWith(`leader ${cluster.masterUrl} (from zk://mesoflow:********@`), checks.mesosLeader.detail);
+
+    // A separately started `mesoflow api` finds the leader the same way: its own detector serves log reads and /readyz.
+    const apiOnly = await spawnUntil(
+      [bin, 'api'],
+      {
+        PORT: '0',
+        TEMPORAL_ADDRESS: temporal.address,
+        MESOS_MASTER: `zk://mesoflow:${secret}@${zk.connectString}/mesos`,
+        MESOFLOW_FRAMEWORK_NAME: framework,
+        MESOFLOW_TASK_QUEUE: `q-${framework}`,
+        MESOFLOW_API_TOKEN: '',
+        MESOFLOW_API_TOKEN_FILE: '',
+        MESOFLOW_LOG_LEVEL: 'info',
+      },
+      /"msg":"API listening".*?"url":"(http:\/\/[^"]+)"/,
+      { track: children },
+    );
+    const apiLogs = await http(`${apiOnly.match}/v1/jobs/${id}/logs?stream=stdout`);
+    assert.equal(apiLogs.status, 200, apiLogs.text);
+    assert.equal(apiLogs.text, 'found through zookeeper\n');
+    const apiReady = await http(`${apiOnly.match}/readyz`);
+    assert.equal(apiReady.status, 200, apiReady.text);
+    const apiChecks = (apiReady.json as { checks: { mesosLeader: { ok: boolean; detail: string } } }).checks;
+    assert.ok(apiChecks.mesosLeader.detail.startsWith(`leader ${cluster.masterUrl} (from zk://mesoflow:********@`), apiChecks.mesosLeader.detail);
+    apiOnly.child.kill('SIGTERM');
+    assert.equal(await apiOnly.exited, 0, apiOnly.output());
+    assert.ok(!apiOnly.output().includes(secret) && !apiReady.text.includes(secret), 'the ZooKeeper password appeared in the API process\'s output');
+
     child.kill('SIGINT');
     assert.equal(await exited, 0, started.output());
     assert.ok(!started.output().includes(secret), 'the ZooKeeper password appeared in the output');

@@ -67,7 +67,7 @@ test('parseMesosMaster: URLs, or one zk:// address with servers, path and creden
   ]);
   assert.equal(zk.path, '/mesos/prod');
   assert.deepEqual(zk.auth, { user: 'alice', password: 's3cret' });
-  assert.equal(zk.display, 'zk://alice:***@zk1:2181,zk2:2182,[::1]:2183/mesos/prod/');
+  assert.equal(zk.display, 'zk://alice:********@zk1:2181,zk2:2182,[::1]:2183/mesos/prod/');
   assert.equal(zkConnectString(zk), 'zk1:2181,zk2:2182,[::1]:2183');
   assert.deepEqual(parseMesosMaster('zk://127.0.0.1:2181/mesos'), { kind: 'zk', servers: [{ host: '127.0.0.1', port: 2181 }], path: '/mesos', display: 'zk://127.0.0.1:2181/mesos' });
   const bad: Array<[string, RegExp]> = [
@@ -89,6 +89,6 @@ test('parseMesosMaster: URLs, or one zk:// address with servers, path and creden
 });
 
 test('describeMesosMasters masks a zk:// password for logs', () => {
-  assert.equal(describeMesosMasters(['zk://u:hunter2@zk1:2181/mesos']), 'zk://u:***@zk1:2181/mesos');
+  assert.equal(describeMesosMasters(['zk://u:hunter2@zk1:2181/mesos']), 'zk://u:********@zk1:2181/mesos');
   assert.equal(describeMesosMasters(['http://m1:5050', 'http://m2:5050']), 'http://m1:5050,http://m2:5050');
 });

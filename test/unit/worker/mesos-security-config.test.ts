@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mesosTlsOptions, workerConfigFromEnv, WorkerConfigError } from '../../../worker/config.js';
+import { ConfigError } from '../../../config/load.js';
+import { mesosTlsOptions, workerConfigFromEnv } from '../../../worker/config.js';
 
 let dir: string;
 const base = { MESOS_MASTER: 'https://m1:5050' };
@@ -34,7 +35,7 @@ test('an unreadable file names the variable and the path, never any content', ()
   for (const v of ['MESOS_SECRET_FILE', 'MESOS_CA_FILE', 'MESOS_CERT_FILE', 'MESOS_KEY_FILE']) {
     assert.throws(
       () => workerConfigFromEnv({ ...base, MESOS_PRINCIPAL: 'fw', [v]: missing }),
-      (e: unknown) => e instanceof WorkerConfigError && e.message.includes(`${v}=${missing}: ENOENT`),
+      (e: unknown) => e instanceof ConfigError && e.variable === v && e.message.startsWith(`${v}=${missing}: expected`) && e.message.includes('ENOENT'),
     );
   }
 });
