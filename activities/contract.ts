@@ -90,6 +90,83 @@ export interface ReconcileRequest {
   agentId?: string;
 }
 
+// ---- issue 11: one activity per attempt (workflow side: placeAndLaunch) ----
+//
+// Agreed interface between the workflow side (session-activities.ts,
+// workflows/*) and the framework-session side (framework-session.ts,
+// hold-session.ts, status-router.ts):
+//
+// 1. The job workflow calls ONE activity per attempt on the session task
+//    queue, `placeAndLaunch`, instead of ensureSession + awaitOffer +
+//    launchTask. It validates the spec, waits for a lease (session.awaitOffer,
+//    polls as today; statistics carry over), launches (session.launch, same
+//    LaunchRequest/LaunchResult as today) and then stays open until the
+//    task's first update that is not TASK_STAGING/TASK_STARTING (or
+//    `firstUpdateMs` passed). It completes asynchronously (Temporal client
+//    `activity.complete(taskToken)`), so the session can tell when Temporal
+//    recorded it. It heartbeats through the client, awaited, carrying
+//    PlaceAndLaunchHeartbeat (waiting reasons within 2 s of the first offer
+//    weighed, the lease, the updates it recorded).
+// 2. Status updates while that activity is open are recorded by it instead
+//    of by a signal: hold-session.ts's `signalJob` must first call
+//    `routeUpdate(workflowId, update)` returned by createSessionActivities():
+//      'recorded'  -> Temporal recorded it (heartbeat details or the activity's
+//                     completion): acknowledge as after a signal;
+//      'not-mine'  -> no open placeAndLaunch for this task: signal as today.
+//    So TASK_STARTING never wakes the workflow; ack-after-record holds.
+//    createSessionActivities(session, { client }) returns
+//    { activities, routeUpdate } (see session-activities.ts).
+// 3. What placeAndLaunch needs from FrameworkSession: awaitOffer(req, signal),
+//    waitingSummary(taskId), launch(LaunchRequest), kill, reconcile, and the
+//    `frameworkId` getter — unchanged signatures. A reconciliation answer for
+//    a task the master never had (masterDoesNotKnow) seen during the launch is
+//    not a task update: the activity reports `offer-lost`.
+// 4. ensureSession is no longer called per job (the worker starts the session
+//    workflow at start-up and every 30 s); it stays registered so running
+//    jobs started before the change finish.
+
+/** Input of placeAndLaunch. */
+export interface PlaceAndLaunchRequest {
+  jobId: string;
+  attempt: number;
+  taskId: string;
+  /** The spec as given; validated in the activity (ApplicationFailure InvalidJobSpec, non-retryable). */
+  spec: unknown;
+  /** Epoch ms after which the activity gives up waiting and returns `no-offer`. */
+  offerDeadline: number;
+  /** How long after the launch to wait for the first update beyond TASK_STARTING before returning anyway. */
+  firstUpdateMs: number;
+}
+
+export type PlaceAndLaunchResult = (
+  | { kind: 'launched'; agentId: string; hostname: string; alreadyLaunched: boolean }
+  /** The lease expired or the offer went away, or the master never had the task: infrastructure, retry. */
+  | { kind: 'offer-lost'; message: string }
+  /** offerDeadline passed without a fitting offer. */
+  | { kind: 'no-offer'; waiting: MatchReasonSummary | undefined }
+) & {
+  spec: JobSpec;
+  frameworkId?: string;
+  /** Updates of the task Temporal recorded through this activity (in arrival order). */
+  updates: TaskUpdateSignal[];
+};
+
+/** Heartbeat details of placeAndLaunch (also what a retried attempt resumes from). */
+export interface PlaceAndLaunchHeartbeat {
+  waiting?: MatchReasonSummary;
+  /** Set once the lease was handed to the launch: a retry checks with the master instead of placing again. */
+  lease?: OfferLease;
+  updates: TaskUpdateSignal[];
+}
+
+/** The one activity per attempt, on the session task queue. */
+export interface PlaceAndLaunchActivities {
+  placeAndLaunch(req: PlaceAndLaunchRequest): Promise<PlaceAndLaunchResult>;
+}
+
+export type RouteOutcome = 'recorded' | 'not-mine';
+export type RouteUpdate = (workflowId: string, update: TaskUpdateSignal) => Promise<RouteOutcome>;
+
 /** Activities served on the general task queue (any worker). */
 export interface GeneralActivities {
   /** Starts the session workflow if needed and validates the job spec (ApplicationFailure InvalidJobSpec, non-retryable). */

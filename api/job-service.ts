@@ -2,26 +2,23 @@
 // list through visibility, cancel. A job is a jobWorkflow; its spec's hash
 // is kept in the memo so that a resubmission can be compared to it.
 // Temporal is reached through TemporalAccess (gRPC on Node, HTTP at the
-// edge), so this file runs on both: no Node built-ins (Web Crypto for hashes).
+// edge), so this file runs on both: no Node built-ins, no Temporal client.
 import { PROGRESS_QUERY } from '../activities/contract.js';
 import type { JobSpec } from '../workflows/job-spec.js';
 import type { JobTuning } from '../workflows/job-workflow.js';
 import { JOB_WORKFLOW_TYPE, jobStartOptions } from '../workflows/job-start.js';
+import { legacySearchStatuses, type JobMemo } from '../workflows/job-status.js';
+import { withLiveAttempt, type JobProgress } from '../workflows/progress.js';
 import { specHash as hashOf } from '../workflows/spec-hash.js';
-import type { JobProgress } from '../workflows/progress.js';
+import { batchIdKey, frameworkKey, jobStatusKey, labelsKey } from '../workflows/search-attribute-keys.js';
+import { liveAttemptDetails } from './live-attempt.js';
 import type { ExecutionStatus, JobFacts } from './job-view.js';
-import { apiStatus, labelsFromKeywords } from './job-view.js';
+import { labelsFromKeywords } from './job-view.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { base64ToBytes, base64url } from './temporal/payload-json.js';
 import type { ApiJobStatus } from './schemas.js';
 import { problems } from './problem.js';
 import { TemporalError, type SearchAttributeEntry, type SearchAttributeType, type TemporalAccess, type WorkflowSummary } from './temporal/access.js';
-
-/** The search attributes of job workflows (workflows/search-attributes.ts registers them). */
-export const jobStatusAttr = 'MesoflowJobStatus';
-export const labelsAttr = 'MesoflowLabels';
-export const frameworkAttr = 'MesoflowFramework';
-export const batchIdAttr = 'MesoflowBatchId';
 
 /** The SDK's search attribute kinds (what job-start.ts's typed keys carry) to Temporal's type names. */
 const attrTypes: Record<string, SearchAttributeType> = {
@@ -79,47 +76,24 @@ export interface ListFilter {
   cursor?: string;
 }
 
-/** Search-attribute statuses an API status can hide behind (WAITING covers the three waiting phases). */
-function searchStatusesFor(s: ApiJobStatus): string[] {
-  switch (s) {
-    case 'QUEUED':
-    case 'WAITING_FOR_OFFER':
-      return ['WAITING'];
-    case 'LAUNCHING':
-      return ['WAITING', 'RUNNING'];
-    default:
-      return [s];
-  }
-}
-
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  return out;
-}
-
-const quote = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-
-export { quote };
+export const quote = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 export function listQuery(frameworkName: string, f: Pick<ListFilter, 'status' | 'labels' | 'batchId'>): string {
-  const parts = [`WorkflowType = ${quote(JOB_WORKFLOW_TYPE)}`, `${frameworkAttr} = ${quote(frameworkName)}`];
+  // A run that continued as new is not a job of its own: its successor is.
+  const parts = [`WorkflowType = ${quote(JOB_WORKFLOW_TYPE)}`, `${frameworkKey.name} = ${quote(frameworkName)}`, `ExecutionStatus != 'ContinuedAsNew'`];
   if (f.status !== undefined) {
-    const ss = searchStatusesFor(f.status);
-    parts.push(ss.length === 1 ? `${jobStatusAttr} = ${quote(ss[0] as string)}` : `${jobStatusAttr} IN (${ss.map(quote).join(', ')})`);
+    // The search attribute holds the API's own status: the filter is exact.
+    const ss = [f.status, ...(legacySearchStatuses[f.status] ?? [])];
+    const byAttribute = ss.length === 1 ? `${jobStatusKey.name} = ${quote(f.status)}` : `${jobStatusKey.name} IN (${ss.map(quote).join(', ')})`;
+    if (f.status === 'CANCELLED') parts.push(`(${byAttribute} OR ExecutionStatus IN ('Canceled', 'Terminated'))`);
+    else if (f.status === 'SUCCEEDED' || f.status === 'FAILED' || f.status === 'TIMED_OUT') parts.push(byAttribute);
+    // Not finished: a workflow terminated by hand keeps its last attribute.
+    else parts.push(`${byAttribute} AND ExecutionStatus = 'Running'`);
   }
-  for (const l of f.labels) parts.push(`${labelsAttr} = ${quote(l)}`);
-  if (f.batchId !== undefined) parts.push(`${batchIdAttr} = ${quote(f.batchId)}`);
+  for (const l of f.labels) parts.push(`${labelsKey.name} = ${quote(l)}`);
+  if (f.batchId !== undefined) parts.push(`${batchIdKey.name} = ${quote(f.batchId)}`);
   return parts.join(' AND ');
 }
-
 
 export class JobService {
   private readonly temporal: TemporalAccess;
@@ -132,6 +106,7 @@ export class JobService {
 
   async create(spec: JobSpec, id: string | undefined): Promise<CreateResult> {
     const jobId = id ?? newJobId();
+    // The one way a job is started (also by tests, batches and schedules): memo, search attributes, id policy, steps.
     const { workflowType, typedSearchAttributes, workflowIdReusePolicy, ...options } = jobStartOptions({
       jobId,
       spec,
@@ -153,7 +128,8 @@ export class JobService {
           id: jobId,
           progress: undefined,
           executionStatus: 'RUNNING',
-          searchStatus: 'WAITING',
+          searchStatus: 'WAITING_FOR_OFFER',
+          memo: {},
           createdAt: new Date(),
           closedAt: undefined,
           labels: { ...spec.labels },
@@ -166,14 +142,16 @@ export class JobService {
     if (existing.type !== JOB_WORKFLOW_TYPE || existing.memo.specHash !== hash) {
       throw problems.conflict(`a job with id ${jobId} exists with a different spec`);
     }
-    return { created: false, facts: await this.factsOf(existing) };
+    return { created: false, facts: await this.factsOf(existing, true) };
   }
 
   /** The job's facts, or undefined when no job has this id. */
   async get(id: string): Promise<JobFacts | undefined> {
     const d = await this.temporal.describeWorkflow(id);
     if (d === undefined || d.type !== JOB_WORKFLOW_TYPE) return undefined;
-    return this.factsOf(d);
+    const facts = await this.factsOf(d, true);
+    if (facts.progress) facts.progress = withLiveAttempt(facts.progress, liveAttemptDetails(d.pendingActivities));
+    return facts;
   }
 
   async list(f: ListFilter): Promise<{ jobs: JobFacts[]; nextCursor: string | null }> {
@@ -189,10 +167,9 @@ export class JobService {
       if (f.cursor !== undefined && err instanceof TemporalError && err.kind === 'invalid-argument') throw invalidCursor();
       throw err;
     });
-    // Each item asks its workflow for progress (a replay for a closed one, once):
-    // a few at a time, so that a long page does not flood the workers.
-    let jobs = await mapLimit(res.executions, 8, (i) => this.factsOf(i));
-    if (f.status !== undefined) jobs = jobs.filter((j) => apiStatus(j.progress, j.executionStatus, j.searchStatus) === f.status);
+    // A row is what visibility holds (search attributes and memo): no
+    // workflow is asked, so a page costs this one call.
+    const jobs = await Promise.all(res.executions.map((i) => this.factsOf(i, false)));
     return { jobs, nextCursor: res.nextPageToken ? encodeCursor(base64ToBytes(res.nextPageToken), query) : null };
   }
 
@@ -207,7 +184,11 @@ export class JobService {
     return 'requested';
   }
 
-  /** The progress query, or undefined when it cannot be answered in time (no worker, first task pending). */
+  /**
+   * The progress query (workflows/job-messages.ts's progressQuery: name
+   * PROGRESS_QUERY, no arguments, a JobProgress), or undefined when it cannot
+   * be answered in time (no worker, first task pending).
+   */
   async progress(id: string, closed: boolean): Promise<JobProgress | undefined> {
     const cached = this.closed.get(id);
     if (cached) return cached;
@@ -223,18 +204,21 @@ export class JobService {
     }
   }
 
-  private async factsOf(info: WorkflowSummary): Promise<JobFacts> {
+  /** `ask`: query the workflow for its progress (a single job); a list row is built from visibility alone. */
+  private async factsOf(info: WorkflowSummary, ask: boolean): Promise<JobFacts> {
     const closed = info.status !== 'RUNNING';
-    const progress = await this.progress(info.workflowId, closed);
-    const name = info.memo.name;
-    const searchStatus = info.searchAttributes[jobStatusAttr];
-    const labels = info.searchAttributes[labelsAttr];
-    const batchId = info.searchAttributes[batchIdAttr];
+    const progress = ask ? await this.progress(info.workflowId, closed) : undefined;
+    const memo = info.memo as JobMemo;
+    const name = memo.name;
+    const searchStatus = info.searchAttributes[jobStatusKey.name];
+    const labels = info.searchAttributes[labelsKey.name];
+    const batchId = info.searchAttributes[batchIdKey.name];
     return {
       id: info.workflowId,
       progress,
       executionStatus: info.status as ExecutionStatus,
       searchStatus: typeof searchStatus === 'string' ? searchStatus : undefined,
+      memo,
       createdAt: info.startTime,
       closedAt: info.closeTime,
       labels: labelsFromKeywords(Array.isArray(labels) ? labels.filter((l): l is string => typeof l === 'string') : undefined),

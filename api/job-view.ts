@@ -1,6 +1,7 @@
 // Pure mapping from what Temporal knows of a job (the workflow's progress
 // query, its execution status and search attributes) to the API's job.
 import type { JobProgress, AttemptProgress } from '../workflows/progress.js';
+import { jobStatuses, type JobMemo } from '../workflows/job-status.js';
 import type { ApiAttempt, ApiJob, ApiJobStatus } from './schemas.js';
 
 /** Temporal's execution status names (WorkflowExecutionStatusName). */
@@ -13,6 +14,8 @@ export interface JobFacts {
   executionStatus: ExecutionStatus;
   /** The MesoflowJobStatus search attribute. */
   searchStatus: string | undefined;
+  /** The workflow's memo: name, and at the end exit code, message and start time. */
+  memo: JobMemo;
   createdAt: Date;
   closedAt: Date | undefined;
   labels: Record<string, string>;
@@ -71,10 +74,13 @@ export function apiStatus(progress: JobProgress | undefined, execution: Executio
         return progress.status === 'RUNNING' ? 'RUNNING' : 'QUEUED';
     }
   }
+  // No progress (a list row): the search attribute holds the API's status.
+  const listed = (jobStatuses as readonly string[]).includes(searchStatus ?? '') ? (searchStatus as ApiJobStatus) : undefined;
   const closed = fromExecution(execution);
-  if (closed !== undefined) return closed;
-  if (searchStatus === 'RUNNING') return 'RUNNING';
-  if (searchStatus === 'SUCCEEDED' || searchStatus === 'FAILED' || searchStatus === 'CANCELLED' || searchStatus === 'TIMED_OUT') return searchStatus;
+  if (closed !== undefined) return listed !== undefined && isTerminal(listed) ? listed : closed;
+  if (listed !== undefined) return listed;
+  // Written by jobs started before the vocabulary was one.
+  if (searchStatus === 'WAITING') return 'WAITING_FOR_OFFER';
   return 'QUEUED';
 }
 
@@ -117,6 +123,14 @@ function waitingView(p: JobProgress, status: ApiJobStatus): ApiJob['waiting'] {
   return { reason, offersSeen: w.offersSeen, reasons: w.reasons.map((r) => ({ ...r })), at: w.at };
 }
 
+/**
+ * A job succeeds only when its task finished, i.e. exited 0: a successful
+ * job writes no memo at its end (one event less), so its list row says so
+ * from the status alone. The message is the one the workflow ends with.
+ */
+const SUCCESS_EXIT_CODE = 0;
+const SUCCESS_MESSAGE = 'task finished';
+
 export function jobView(f: JobFacts, options: ViewOptions = {}): ApiJob {
   const status = apiStatus(f.progress, f.executionStatus, f.searchStatus);
   const p = f.progress;
@@ -129,14 +143,14 @@ export function jobView(f: JobFacts, options: ViewOptions = {}): ApiJob {
     batchId: f.batchId ?? null,
     status,
     phase: p?.phase ?? (isTerminal(status) ? 'terminal' : 'pending'),
-    exitCode: p?.exitCode ?? (isTerminal(status) ? (lastAttempt?.exitCode ?? null) : null),
-    message: p?.message ?? null,
+    exitCode: p?.exitCode ?? (isTerminal(status) ? (lastAttempt?.exitCode ?? f.memo.exitCode ?? (status === 'SUCCEEDED' ? SUCCESS_EXIT_CODE : null)) : null),
+    message: p?.message ?? f.memo.message ?? (status === 'SUCCEEDED' && p === undefined ? SUCCESS_MESSAGE : null),
     waiting: p ? waitingView(p, status) : null,
     attempts: (p?.attempts ?? []).map(attemptView),
     frameworkId: p?.frameworkId ?? null,
     labels: { ...f.labels },
     createdAt: f.createdAt.toISOString(),
-    startedAt: firstRunningAt(p) ?? null,
+    startedAt: firstRunningAt(p) ?? f.memo.startedAt ?? null,
     // The progress can say terminal a moment before the workflow closes: then the last update's time.
     endedAt: f.closedAt?.toISOString() ?? (isTerminal(status) ? (lastAttempt?.statuses.at(-1)?.time ?? null) : null),
     links: {

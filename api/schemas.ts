@@ -3,6 +3,7 @@
 // document cannot drift from what the API accepts.
 import { z } from 'zod';
 import { jobSpecSchema } from '../workflows/job-spec.js';
+import { jobStatuses } from '../workflows/job-status.js';
 
 /** Becomes the workflow id and, with `.<attempt>`, the Mesos task id. */
 export const jobIdSchema = z
@@ -17,7 +18,7 @@ export const createJobRequestSchema = jobSpecSchema.extend({
 });
 export type CreateJobRequest = z.infer<typeof createJobRequestSchema>;
 
-export const apiJobStatusSchema = z.enum(['QUEUED', 'WAITING_FOR_OFFER', 'LAUNCHING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT']);
+export const apiJobStatusSchema = z.enum(jobStatuses);
 export type ApiJobStatus = z.infer<typeof apiJobStatusSchema>;
 
 export const statusUpdateSchema = z.object({

@@ -1,11 +1,14 @@
 // End-to-end jobs per second: 500 jobs of `true` submitted at once to a
 // worker on the devcluster (real task processes) and a Temporal dev server,
 // from the first start call to the last result. In the same run, on the same
-// Temporal server, the same number of bare workflows with the same
-// activities, signals and upserts but no Mesos: the floor Temporal allows
-// here. The two alternate for BENCH_ROUNDS rounds (default 2) and the best
-// round of each counts: the machine is shared. Prints both, the average
-// LAUNCH operations per ACCEPT, and their ratio (the headline, last).
+// Temporal server, the same number of bare workflows with the same Temporal
+// steps (one activity, one signal, two upserts; bench/lib/bare-workflow.ts)
+// but no Mesos: the floor Temporal allows here. The two alternate for
+// BENCH_ROUNDS rounds (default 5), every round is printed (the machine is
+// shared: the spread shows the noise) and the medians count. Prints both, the
+// LAUNCH operations per ACCEPT, what a job's history costs (events and
+// billable actions, from a sample of histories), and the ratio of the
+// medians (the headline, last).
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
@@ -20,9 +23,13 @@ import { startWorker, workflowWorkerTuning } from '../worker/start-worker.js';
 import { startJob } from '../worker/job-client.js';
 import { sessionWorkflowId } from '../activities/contract.js';
 import type { BareActivities } from './lib/bare-workflow.js';
+import { median } from './lib/stats.js';
+import { historyBudget } from '../test/support/history-budget.js';
+import { startSearchAttributes } from '../workflows/search-attribute-keys.js';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 500);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const SAMPLE = 20;
 
 interface ClusterStats {
   calls: Record<string, number>;
@@ -50,13 +57,13 @@ async function startClusterProcess(): Promise<{ masterUrl: string; stats(): Prom
   };
 }
 
-async function timed(label: string, n: number, startAll: () => Promise<Array<{ result(): Promise<unknown> }>>): Promise<number> {
+async function timed<H extends { result(): Promise<unknown> }>(label: string, n: number, startAll: () => Promise<H[]>): Promise<{ perSecond: number; handles: H[] }> {
   const t0 = performance.now();
   const handles = await startAll();
   await Promise.all(handles.map((h) => h.result()));
   const seconds = (performance.now() - t0) / 1000;
-  console.error(`${label}: ${n} in ${seconds.toFixed(1)} s`);
-  return n / seconds;
+  console.error(`${label}: ${n} in ${seconds.toFixed(1)} s (${(n / seconds).toFixed(1)}/s)`);
+  return { perSecond: n / seconds, handles };
 }
 
 export async function run(): Promise<void> {
@@ -72,11 +79,9 @@ export async function run(): Promise<void> {
   const bareQueue = `bare-${frameworkName}`;
   const nativeConnection = await NativeConnection.connect({ address: server.address });
   const activities: BareActivities = {
-    async ensureSession() {},
-    async awaitOffer() {},
-    async launchTask(workflowId: string) {
-      const h = client.workflow.getHandle(workflowId);
-      for (const s of ['TASK_STARTING', 'TASK_RUNNING', 'TASK_FINISHED']) await h.signal('taskUpdate', s);
+    async placeAndLaunch(workflowId: string) {
+      // The terminal update follows the completion, as on the real path.
+      setTimeout(() => void client.workflow.getHandle(workflowId).signal('taskUpdate', 'TASK_FINISHED').catch(() => undefined), 0);
     },
   };
   const bare = await Worker.create({
@@ -96,33 +101,54 @@ export async function run(): Promise<void> {
       Promise.all(
         Array.from({ length: n }, () => {
           const id = `bare-${randomUUID()}`;
-          return client.workflow.start('bareJobWorkflow', { taskQueue: bareQueue, workflowId: id, args: [id] });
+          return client.workflow.start('bareJobWorkflow', {
+            taskQueue: bareQueue,
+            workflowId: id,
+            args: [id],
+            typedSearchAttributes: [...startSearchAttributes(frameworkName, {})],
+          });
         }),
       );
     // Warm-up: bundle caches, the session's first offers, JIT.
     await timed('warm-up jobs', 20, () => startJobs(20));
     await timed('warm-up bare', 20, () => startBare(20));
-    // The machine is shared and noisy: alternate the two and keep the best round of each.
-    let jobsPerSecond = 0;
-    let barePerSecond = 0;
+    // The machine is shared and noisy: alternate the two, print every round, compare medians.
+    const jobRates: number[] = [];
+    const bareRates: number[] = [];
     let accepts = 0;
     let launches = 0;
+    let lastJobs: Array<Awaited<ReturnType<typeof startJob>>> = [];
+    let lastBare: Array<{ fetchHistory(): Promise<unknown> }> = [];
     for (let round = 1; round <= ROUNDS; round++) {
-      barePerSecond = Math.max(barePerSecond, await timed(`bare round ${round}`, JOBS, () => startBare(JOBS)));
+      const b = await timed(`bare round ${round}`, JOBS, () => startBare(JOBS));
+      bareRates.push(b.perSecond);
+      lastBare = b.handles;
       const before = await cluster.stats();
-      jobsPerSecond = Math.max(jobsPerSecond, await timed(`jobs round ${round}`, JOBS, () => startJobs(JOBS)));
+      const j = await timed(`jobs round ${round}`, JOBS, () => startJobs(JOBS));
+      jobRates.push(j.perSecond);
+      lastJobs = j.handles;
       const after = await cluster.stats();
       accepts += (after.calls.ACCEPT ?? 0) - (before.calls.ACCEPT ?? 0);
       launches += after.launched_task_infos - before.launched_task_infos;
     }
+    const jobCost = await Promise.all(lastJobs.slice(0, SAMPLE).map((h) => historyBudget(h)));
+    const bareCost = await Promise.all(lastBare.slice(0, SAMPLE).map((h) => historyBudget(h as Parameters<typeof historyBudget>[0])));
 
     console.log(`jobs: ${JOBS}`);
     console.log(`rounds: ${ROUNDS}`);
-    console.log(`jobs_per_second: ${jobsPerSecond.toFixed(1)}`);
-    console.log(`bare_workflows_per_second: ${barePerSecond.toFixed(1)}`);
+    console.log(`jobs_per_second_rounds: ${jobRates.map((r) => r.toFixed(1)).join(' ')}`);
+    console.log(`bare_workflows_per_second_rounds: ${bareRates.map((r) => r.toFixed(1)).join(' ')}`);
+    console.log(`jobs_to_bare_ratio_rounds: ${jobRates.map((r, i) => (r / (bareRates[i] as number)).toFixed(2)).join(' ')}`);
+    console.log(`jobs_per_second_median: ${median(jobRates).toFixed(1)}`);
+    console.log(`bare_workflows_per_second_median: ${median(bareRates).toFixed(1)}`);
+    console.log(`history_events_per_job_median: ${median(jobCost.map((c) => c.events))}`);
+    console.log(`history_events_per_job_max: ${Math.max(...jobCost.map((c) => c.events))}`);
+    console.log(`billable_actions_per_job_median: ${median(jobCost.map((c) => c.actions))}`);
+    console.log(`billable_actions_per_job_max: ${Math.max(...jobCost.map((c) => c.actions))}`);
+    console.log(`history_events_per_bare_workflow_median: ${median(bareCost.map((c) => c.events))}`);
     console.log(`accepts: ${accepts}`);
     console.log(`launch_operations_per_accept: ${(accepts > 0 ? launches / accepts : 0).toFixed(2)}`);
-    console.log(`jobs_to_bare_ratio: ${(jobsPerSecond / barePerSecond).toFixed(2)}`);
+    console.log(`jobs_to_bare_ratio_of_medians: ${(median(jobRates) / median(bareRates)).toFixed(2)}`);
   } finally {
     bare.shutdown();
     await bareRun;

@@ -27,7 +27,10 @@ const fmt = (n: number) => n.toFixed(1);
 interface Job {
   status: string;
   startedAt: string | null;
+  waiting: { offersSeen: number; at: string | null } | null;
 }
+
+const WAITING_SAMPLES = 5;
 
 async function getJob(api: string, id: string): Promise<Job> {
   const res = await request(`${api}/v1/jobs/${id}`);
@@ -126,6 +129,27 @@ export async function run(): Promise<void> {
       if (i >= WARMUP) bareLatencies.push(t1 - t0);
     }
 
+    // Why a job waits: from POST until GET shows reasons (offers weighed for it),
+    // for a job no offer fits; then cancelled.
+    const waitingVisible: number[] = [];
+    for (let i = 0; i < WAITING_SAMPLES; i++) {
+      const t0 = Date.now();
+      const res = await request(`${server.url}/v1/jobs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ command: 'true', resources: { cpus: 64, mem: 16 } }),
+      });
+      const { id } = (await res.body.json()) as { id: string };
+      let job = await getJob(server.url, id);
+      while ((job.waiting?.offersSeen ?? 0) === 0 && Date.now() - t0 < 120_000) {
+        await sleep(20);
+        job = await getJob(server.url, id);
+      }
+      waitingVisible.push(Date.now() - t0);
+      const c = await request(`${server.url}/v1/jobs/${id}/cancel`, { method: 'POST' });
+      await c.body.dump();
+    }
+
     jobLatencies.sort((a, b) => a - b);
     bareLatencies.sort((a, b) => a - b);
     const jobP50 = quantile(jobLatencies, 0.5);
@@ -133,6 +157,7 @@ export async function run(): Promise<void> {
     const bareP50 = quantile(bareLatencies, 0.5);
     const bareP95 = quantile(bareLatencies, 0.95);
     console.log(`jobs_measured: ${jobLatencies.length}`);
+    console.log(`waiting_reasons_visible_after_post_ms: ${waitingVisible.join(" ")}`);
     console.log(`devcluster_allocation_interval_ms: ${allocationIntervalMs}`);
     console.log(`bare_workflow_start_to_activity_p50_ms: ${fmt(bareP50)}`);
     console.log(`bare_workflow_start_to_activity_p95_ms: ${fmt(bareP95)}`);

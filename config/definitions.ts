@@ -142,6 +142,8 @@ export const settingDefs = {
   MESOFLOW_DECLINE_REFUSE_SECONDS: def({ parser: number({ min: 0, unit: 'seconds' }), default: 30, defaultDoc: '`30` (`2` with the devcluster under `start`)', secret: false, roles: workers, description: 'refuse filter on declined offers' }),
   MESOFLOW_LEASE_TIMEOUT_MS: def({ parser: number({ min: 1, unit: 'ms' }), default: 5000, secret: false, roles: workers, description: 'how long a job may hold a leased offer' }),
   MESOFLOW_BATCH_WINDOW_MS: def({ parser: number({ min: 1, unit: 'ms' }), default: 200, secret: false, roles: workers, description: 'how long an ACCEPT waits for more launches on its offer' }),
+  MESOFLOW_GATHER_QUIET_MS: def({ parser: number({ min: 0, unit: 'ms' }), default: 100, secret: false, roles: workers, description: 'while jobs keep arriving, an ACCEPT waits for a quiet gap this long to pack more launches' }),
+  MESOFLOW_GATHER_MAX_MS: def({ parser: number({ min: 0, unit: 'ms' }), default: 500, secret: false, roles: workers, description: 'the longest an ACCEPT (or an offer nobody fits yet) waits for arriving jobs' }),
   MESOFLOW_RECONCILE_INTERVAL: def({ parser: number({ min: 1, unit: 'seconds' }), default: 900, secret: false, roles: workers, description: 'seconds between full reconciliations' }),
   MESOFLOW_PARTITION_AWARE: def({ parser: boolean, default: true, secret: false, roles: workers, description: 'subscribe with the PARTITION_AWARE capability' }),
   MESOFLOW_HOST_SESSION: def({ parser: boolean, default: true, secret: false, roles: workers, description: 'whether this worker may hold the framework session' }),

@@ -49,6 +49,14 @@ export const workerConfigSchema = z.strictObject({
   leaseTimeoutMs: positive.default(5000),
   /** After the first launch of an offer came in, how long the others may take before the ACCEPT goes out without them. */
   batchWindowMs: positive.default(200),
+  /** While jobs keep arriving, a held offer's ACCEPT waits until none arrived for this long (packs a burst into few ACCEPTs)... */
+  gatherQuietMs: z.coerce.number().nonnegative().default(100),
+  /** ...but at most this long after its first lease; also how long an offer nobody fits is kept while jobs are on their way. */
+  gatherMaxMs: z.coerce.number().nonnegative().default(500),
+  /** How long the session waits for the master's answer about one task (a retried launch). */
+  probeTimeoutMs: positive.default(5000),
+  /** How long a kill or reconcile waits for the session to be subscribed. */
+  subscribedWaitMs: positive.default(15_000),
   suppressDelayMs: z.coerce.number().nonnegative().default(2000),
   reconcileIntervalSeconds: positive.default(15 * 60),
   heartbeatMissLimit: positive.default(5),
@@ -124,6 +132,8 @@ export function workerConfigFromLoaded(loaded: LoadedConfig, temporal: TemporalT
     declineRefuseSeconds: s.MESOFLOW_DECLINE_REFUSE_SECONDS,
     leaseTimeoutMs: s.MESOFLOW_LEASE_TIMEOUT_MS,
     batchWindowMs: s.MESOFLOW_BATCH_WINDOW_MS,
+    gatherQuietMs: s.MESOFLOW_GATHER_QUIET_MS,
+    gatherMaxMs: s.MESOFLOW_GATHER_MAX_MS,
     reconcileIntervalSeconds: s.MESOFLOW_RECONCILE_INTERVAL,
     hostSession: s.MESOFLOW_HOST_SESSION,
     shutdownGraceSeconds: s.MESOFLOW_SHUTDOWN_GRACE,

@@ -1,13 +1,13 @@
 // Starting and reading jobs from outside (the HTTP API, the CLI, tests):
 // a job is a jobWorkflow on the worker's task queue.
 import { randomUUID } from 'node:crypto';
-import type { Client, WorkflowHandle } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
-import { PROGRESS_QUERY } from '../activities/contract.js';
+import { defaultPayloadConverter, type Client, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { liveAttemptDetails } from '../api/live-attempt.js';
 import { jobSpec, type JobSpecInput } from '../workflows/job-spec.js';
+import { progressQuery } from '../workflows/job-messages.js';
 import type { JobTuning } from '../workflows/job-workflow.js';
 import { jobStartOptions } from '../workflows/job-start.js';
-import type { JobProgress, MatchReasonSummary } from '../workflows/progress.js';
+import { withLiveAttempt, type JobProgress } from '../workflows/progress.js';
 
 export interface StartJobOptions {
   spec: JobSpecInput;
@@ -18,13 +18,13 @@ export interface StartJobOptions {
   tuning?: Partial<JobTuning>;
 }
 
-export type JobHandle = WorkflowHandle;
+export type JobHandle = WorkflowHandleWithFirstExecutionRunId;
 
 export function newJobId(): string {
   return `job-${randomUUID()}`;
 }
 
-/** Validates the spec first (throws InvalidJobSpecError listing every problem), then starts the job as the API would (same memo, search attributes, id policy). */
+/** Validates the spec first (throws InvalidJobSpecError listing every problem), then starts the job as the API would (same memo, search attributes, id policy, steps). */
 export async function startJob(client: Client, options: StartJobOptions): Promise<JobHandle> {
   const { workflowType, ...start } = jobStartOptions({
     jobId: options.jobId ?? newJobId(),
@@ -37,28 +37,24 @@ export async function startJob(client: Client, options: StartJobOptions): Promis
 }
 
 export function jobProgress(handle: WorkflowHandle): Promise<JobProgress> {
-  return handle.query<JobProgress>(PROGRESS_QUERY);
+  return handle.query(progressQuery);
 }
 
 /**
- * The progress, with the waiting summary taken live from the pending
- * awaitOffer's heartbeat when it is newer than what the workflow recorded
- * at its last poll (polls are minutes apart on long waits).
+ * The progress, with what the attempt's open activity heartbeated and the
+ * workflow has not recorded yet (why the job waits, a launch under way).
  */
 export async function jobProgressLive(handle: WorkflowHandle): Promise<JobProgress> {
   const progress = await jobProgress(handle);
-  if (progress.phase !== 'waiting-for-offer') return progress;
   try {
     const desc = await handle.describe();
-    for (const a of desc.raw.pendingActivities ?? []) {
-      if (a.activityType?.name !== 'awaitOffer') continue;
-      const payload = a.heartbeatDetails?.payloads?.[0];
-      if (!payload) continue;
-      const live = defaultPayloadConverter.fromPayload<MatchReasonSummary | undefined>(payload);
-      if (live && live.offersSeen >= (progress.waiting?.offersSeen ?? 0)) progress.waiting = live;
-    }
+    const pending = (desc.raw.pendingActivities ?? []).map((a) => ({
+      type: a.activityType?.name ?? '',
+      heartbeatDetails: (a.heartbeatDetails?.payloads ?? []).map((p) => defaultPayloadConverter.fromPayload(p)),
+    }));
+    return withLiveAttempt(progress, liveAttemptDetails(pending));
   } catch {
-    // The recorded summary is still a fair answer.
+    // The recorded progress is still a fair answer.
+    return progress;
   }
-  return progress;
 }

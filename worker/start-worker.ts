@@ -9,6 +9,7 @@ import { bundleWorkflowCode, NativeConnection, Runtime, Worker, DefaultLogger, t
 import { createLogger, type Logger } from '../common/logger.js';
 import { createGeneralActivities, startSessionWorkflow } from '../activities/ensure-session.js';
 import { createHoldSession } from '../activities/session/hold-session.js';
+import { sessionSettings } from '../activities/session/session-settings.js';
 import type { FrameworkSession } from '../activities/session/framework-session.js';
 import { redactCredentials } from '../config/load.js';
 import { describeConnection, TemporalConnectError } from '../config/temporal-connection.js';
@@ -94,7 +95,7 @@ export async function startWorker(input: WorkerConfigInput | WorkerConfig, optio
   const activities = {
     ...createGeneralActivities(ensureDeps),
     ...(config.hostSession
-      ? createHoldSession({ connection: nativeConnection, client, config, logger, live, onFrameworkId: (n, id) => frameworkIds.set(n, id) })
+      ? createHoldSession({ connection: nativeConnection, client, config, settings: sessionSettings(config), logger, live, onFrameworkId: (n, id) => frameworkIds.set(n, id) })
       : {}),
   };
   const worker = await Worker.create({

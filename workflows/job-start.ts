@@ -8,7 +8,8 @@
 import type { JobSpec } from './job-spec.js';
 import type { JobTuning, JobWorkflowInput } from './job-workflow.js';
 import type { BatchSpec } from './batch-spec.js';
-import { batchIdKey, frameworkKey, jobStatusKey, labelsKey } from './search-attribute-keys.js';
+import { JOB_STEPS_VERSION } from './job-version.js';
+import { batchIdKey, frameworkKey, labelsKey, startSearchAttributes } from './search-attribute-keys.js';
 import { specHash } from './spec-hash.js';
 
 export const JOB_WORKFLOW_TYPE = 'jobWorkflow';
@@ -42,7 +43,7 @@ export interface JobMemo {
 }
 
 export function jobStartOptions(p: JobStartParams) {
-  const input: JobWorkflowInput = { spec: p.spec, frameworkName: p.frameworkName, ...(p.tuning ? { tuning: p.tuning } : {}) };
+  const input: JobWorkflowInput = { spec: p.spec, frameworkName: p.frameworkName, steps: JOB_STEPS_VERSION, ...(p.tuning ? { tuning: p.tuning } : {}) };
   const memo: JobMemo = { specHash: specHash(p.spec) };
   if (p.spec.name) memo.name = p.spec.name;
   if (p.batch) {
@@ -56,12 +57,8 @@ export function jobStartOptions(p: JobStartParams) {
     taskQueue: p.taskQueue,
     args: [input] as [JobWorkflowInput],
     memo: memo as unknown as Record<string, unknown>,
-    typedSearchAttributes: [
-      { key: jobStatusKey, value: 'WAITING' },
-      { key: frameworkKey, value: p.frameworkName },
-      { key: labelsKey, value: labelKeywords(p.spec.labels) },
-      ...(p.batch ? [{ key: batchIdKey, value: p.batch.batchId }] : []),
-    ],
+    // Status, framework and labels from the start, so the workflow upserts only RUNNING and the end.
+    typedSearchAttributes: [...startSearchAttributes(p.frameworkName, p.spec.labels), ...(p.batch ? [{ key: batchIdKey, value: p.batch.batchId }] : [])],
     workflowIdReusePolicy: ID_REUSE,
   };
 }

@@ -2,7 +2,7 @@
 // with every status update, and while it waits for an offer, why. Pure
 // reducers so the workflow stays a thin loop and the rules are unit-tested.
 import type { JobPhase } from './task-states.js';
-import { acceptsTransition, endsAttempt, phaseForState } from './task-states.js';
+import { acceptsTransition, endsAttempt, isUnknownTaskAnswer, phaseForState } from './task-states.js';
 import { parseExitCode } from './exit-status.js';
 import type { AttemptOutcome } from './retry-decision.js';
 
@@ -43,6 +43,8 @@ export interface AttemptProgress {
   outcome?: AttemptOutcome['kind'];
   /** Which budget this attempt's failure spent, if it failed. */
   budget?: 'job' | 'infrastructure';
+  /** What happened to an attempt no task update explains (e.g. "offer lost, never launched: …"). */
+  message?: string;
 }
 
 export interface JobProgress {
@@ -104,6 +106,10 @@ export function applyUpdate(p: JobProgress, u: UpdateFields): boolean {
   if (!a) return false;
   // An update delivered again (its acknowledgement was lost, the agent resent it) is recorded once.
   if (u.uuid !== undefined && a.statuses.some((s) => s.uuid === u.uuid)) return false;
+  // After the attempt's terminal state an earlier state is stale (a late
+  // reconciliation answer, an update delivered out of order): the record
+  // never shows a task running again after it ended.
+  if (isStaleAfterEnd(a.state, u.state)) return false;
   const rec: StatusRecord = { time: isoFromSeconds(u.timestamp), state: u.state };
   if (u.reason !== undefined) rec.reason = u.reason;
   if (u.source !== undefined) rec.source = u.source;
@@ -128,6 +134,11 @@ export function applyUpdate(p: JobProgress, u: UpdateFields): boolean {
   return moved;
 }
 
+/** Whether an update of state `next` is stale for an attempt in state `current`: a non-terminal state after a terminal one. */
+export function isStaleAfterEnd(current: string | undefined, next: string): boolean {
+  return current !== undefined && endsAttempt(current) && !endsAttempt(next);
+}
+
 export function finish(p: JobProgress, status: Exclude<JobStatus, 'WAITING' | 'RUNNING'>, message: string): void {
   p.status = status;
   p.phase = 'terminal';
@@ -135,4 +146,37 @@ export function finish(p: JobProgress, status: Exclude<JobStatus, 'WAITING' | 'R
   const last = currentAttempt(p);
   if (last?.exitCode !== undefined) p.exitCode = last.exitCode;
   delete p.waiting;
+}
+
+/** What a pending placeAndLaunch has heartbeated (activities/contract.ts PlaceAndLaunchHeartbeat). */
+export interface LiveAttemptDetails {
+  waiting?: MatchReasonSummary;
+  lease?: unknown;
+  updates?: UpdateFields[];
+}
+
+/**
+ * The progress with what the attempt's open activity knows and the workflow
+ * has not recorded yet: why the job waits (within seconds of the first offer
+ * weighed), that its launch is under way, and the updates of a starting task.
+ */
+export function withLiveAttempt(p: JobProgress, live: LiveAttemptDetails | undefined): JobProgress {
+  if (live === undefined || p.phase !== 'waiting-for-offer') return p;
+  if (live.waiting && live.waiting.offersSeen >= (p.waiting?.offersSeen ?? 0)) p.waiting = live.waiting;
+  if (live.lease !== undefined) {
+    p.phase = 'launching';
+    delete p.waiting;
+  }
+  for (const u of live.updates ?? []) applyUpdate(p, u);
+  return p;
+}
+
+/**
+ * Whether an update is the master's "never heard of it" about a task that
+ * was never launched: not an update of that task (the attempt must not look
+ * launched, nor the job RUNNING, for a task that never ran).
+ */
+export function isNeverLaunchedAnswer(p: JobProgress, u: UpdateFields): boolean {
+  const a = p.attempts.find((x) => x.taskId === u.taskId);
+  return a !== undefined && a.launchedAt === undefined && a.state === undefined && isUnknownTaskAnswer(u);
 }

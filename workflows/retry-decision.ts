@@ -108,3 +108,13 @@ export function decideAfterAttempt(outcome: AttemptOutcome, policy: RetryPolicy,
   if (counters.jobFailures >= policy.maxAttempts) return { action: 'fail', why: `all ${policy.maxAttempts} attempts used` };
   return { action: 'retry', delayMs: backoffDelayMs(policy, counters.jobFailures), budget: 'job' };
 }
+
+/** What a failed job's message says: why it stopped, then what its last attempt reported (state, reason, Mesos message). */
+export function failureMessage(why: string, last: { state?: string; message?: string; statuses: Array<{ state: string; reason?: string; message?: string }> } | undefined): string {
+  if (last === undefined) return why;
+  const s = [...last.statuses].reverse().find((x) => x.state === last.state);
+  const parts = [last.state, s?.reason && `(${s.reason})`].filter(Boolean).join(' ');
+  const detail = s?.message ?? last.message;
+  const said = [parts, detail].filter((x) => x !== undefined && x !== '').join(': ');
+  return said === '' ? why : `${why}; last attempt: ${said}`;
+}

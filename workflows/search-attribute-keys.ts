@@ -6,3 +6,15 @@ export const labelsKey = defineSearchAttributeKey('MesoflowLabels', 'KEYWORD_LIS
 export const frameworkKey = defineSearchAttributeKey('MesoflowFramework', 'KEYWORD');
 /** On every job of a batch: the batch's id (filter with `MesoflowBatchId = "<id>"`). */
 export const batchIdKey = defineSearchAttributeKey('MesoflowBatchId', 'KEYWORD');
+
+/**
+ * What a job is listed with from its start (the starter sets these, so the
+ * workflow need not upsert them): its status, framework and labels.
+ */
+export function startSearchAttributes(frameworkName: string, labels: Record<string, string> | undefined) {
+  return [
+    { key: jobStatusKey, value: 'WAITING_FOR_OFFER' },
+    { key: frameworkKey, value: frameworkName },
+    { key: labelsKey, value: Object.entries(labels ?? {}).map(([k, v]) => `${k}=${v}`) },
+  ] as const;
+}

@@ -41,3 +41,12 @@ export function acceptsTransition(current: string | undefined, _next: string): b
   if (endsAttempt(current)) return false;
   return true;
 }
+
+/**
+ * A reconciliation answer saying the master never had the task: during a
+ * launch it answers the launch's own question and is no update of a task
+ * (the attempt was never launched).
+ */
+export function isUnknownTaskAnswer(u: { state: string; reason?: string | undefined; message?: string | undefined }): boolean {
+  return u.reason === 'REASON_RECONCILIATION' && /unknown/i.test(u.message ?? '') && ['TASK_LOST', 'TASK_UNKNOWN', 'TASK_GONE', 'TASK_DROPPED'].includes(u.state);
+}

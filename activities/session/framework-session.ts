@@ -9,7 +9,7 @@
 import { setMaxListeners } from 'node:events';
 import { hostname as osHostname } from 'node:os';
 import type { Logger } from '../../common/logger.js';
-import { SchedulerClient, type SchedulerClientOptions } from '../../mesos/client/index.js';
+import { SchedulerClient } from '../../mesos/client/index.js';
 import { isKnownEvent, type Event, type FrameworkInfo, type TaskStatus } from '../../mesos/schemas/index.js';
 import type { JobSpec } from '../../workflows/job-spec.js';
 import type { MatchReasonSummary } from '../../workflows/progress.js';
@@ -19,8 +19,9 @@ import { buildFrameworkInfo } from './framework-info.js';
 import { OfferRevival } from './offer-revival.js';
 import { keepSubscribed } from './subscription-loop.js';
 import { HeldOffers } from './held-offers.js';
-import { liveTaskRefs, type KnownTask } from './known-tasks.js';
-import { StatusRouter, type SignalOutcome } from './status-router.js';
+import { KnownTasks } from './known-tasks.js';
+import type { SessionSettings } from './session-settings.js';
+import { Samples, StatusRouter, type SignalOutcome } from './status-router.js';
 import { SubscribedGate } from './subscribed-gate.js';
 import { masterDoesNotKnow, TaskProbes } from './task-probes.js';
 import { demandFromSpec, uniqueGroups } from './demand.js';
@@ -32,23 +33,8 @@ export type { SignalOutcome } from './status-router.js';
 export interface FrameworkSessionOptions {
   frameworkName: string;
   frameworkId: string | undefined;
-  client: SchedulerClientOptions;
-  user: string;
-  roles: string[];
-  failoverTimeoutSeconds: number;
-  partitionAware: boolean;
-  /** Refuse filter for declined offers when no job waits. */
-  declineRefuseSeconds: number;
-  /** How long an offer is held for the launches of the jobs leased on it. */
-  leaseTimeoutMs: number;
-  /** Once the first launch of an offer came in, how long to wait for the others before the ACCEPT. */
-  batchWindowMs: number;
-  /** Delay before SUPPRESS once nobody waits (avoids flapping between jobs). */
-  suppressDelayMs: number;
-  /** Implicit reconciliation period. */
-  reconcileIntervalMs: number;
-  /** Wait for the master's answer when checking whether a task exists. */
-  probeTimeoutMs: number;
+  /** Compiled once by the worker (session-settings.ts). */
+  settings: SessionSettings;
   logger: Logger;
   /** Delivers an update to the job workflow; resolves once Temporal accepted it. */
   signalJob(workflowId: string, update: TaskUpdateSignal): Promise<SignalOutcome>;
@@ -69,7 +55,7 @@ export class FrameworkSession {
   private readonly log: Logger;
   private frameworkIdValue: string | undefined;
   private readonly waiting = new WaitingJobs();
-  private readonly tasks = new Map<string, KnownTask>();
+  private readonly tasks = new KnownTasks();
   private readonly launchedLeases = new Map<string, LaunchResult>();
   private readonly probes = new TaskProbes();
   private readonly gate: SubscribedGate;
@@ -82,17 +68,37 @@ export class FrameworkSession {
   private closed = false;
   private readonly abort = new AbortController();
   /** Counters for logs and tests. */
-  readonly stats = { subscribes: 0, offers: 0, accepts: 0, launches: 0, declines: 0, revives: 0, suppresses: 0, updates: 0, acks: 0 };
+  readonly stats = {
+    subscribes: 0,
+    offers: 0,
+    accepts: 0,
+    launches: 0,
+    declines: 0,
+    /** Declines of an offer some waiting job would have fitted (the policy says: none). */
+    declinesWhileFitting: 0,
+    /** Time spent matching waiting jobs against offers, and in how many rounds. */
+    matchMs: 0,
+    matchRounds: 0,
+    peakWaiters: 0,
+    matchMsAtPeak: 0,
+    revives: 0,
+    suppresses: 0,
+    updates: 0,
+    acks: 0,
+  };
+  /** Milliseconds from each update's arrival to its acknowledgement (benchmarks). */
+  readonly ackLatency = new Samples();
 
   constructor(opts: FrameworkSessionOptions) {
     this.opts = opts;
     this.log = opts.logger.child({ framework: opts.frameworkName });
     this.frameworkIdValue = opts.frameworkId;
-    this.client = new SchedulerClient({ ...opts.client, logger: this.log });
+    const settings = opts.settings;
+    this.client = new SchedulerClient({ ...settings.client, logger: this.log });
     // Every task being placed again waits on this signal.
     setMaxListeners(0, this.abort.signal);
     this.revival = new OfferRevival({
-      suppressDelayMs: opts.suppressDelayMs,
+      suppressDelayMs: settings.suppressDelayMs,
       isSubscribed: () => this.isSubscribed,
       waiting: () => this.waiting.waiters.size,
       suppress: () => this.client.suppress(),
@@ -103,21 +109,24 @@ export class FrameworkSession {
     this.held = new HeldOffers({
       client: this.client,
       waiters: this.waiting.waiters,
-      tasks: this.tasks,
+      arrivals: () => this.waiting.arrivals,
+      liveHosts: () => this.tasks.hostsInUse(),
+      launching: (l) => this.tasks.launching(l.taskId, { agentId: l.lease.agentId, hostname: l.lease.hostname, uniqueGroups: l.uniqueGroups }),
+      notLaunched: (taskId) => this.tasks.notLaunched(taskId),
       revival: this.revival,
       canMatch: () => this.isSubscribed && !this.closed,
       stats: this.stats,
       log: this.log,
-      declineRefuseSeconds: opts.declineRefuseSeconds,
-      leaseTimeoutMs: opts.leaseTimeoutMs,
-      batchWindowMs: opts.batchWindowMs,
+      policy: settings.offers,
+      declineRefuseSeconds: settings.declineRefuseSeconds,
     });
     this.router = new StatusRouter({
       signalJob: (workflowId, update) => opts.signalJob(workflowId, update),
       acknowledge: (status) => this.client.acknowledge(status),
       isSubscribed: () => this.isSubscribed,
-      forget: (taskId) => this.tasks.delete(taskId),
+      forget: (taskId) => this.tasks.ended(taskId),
       stats: this.stats,
+      ackLatency: this.ackLatency,
       log: this.log,
     });
     this.gate = new SubscribedGate(opts.frameworkName);
@@ -135,13 +144,13 @@ export class FrameworkSession {
     signal.addEventListener('abort', onAbort);
     const reconcileTimer = setInterval(() => {
       if (this.isSubscribed) this.client.reconcile([]).catch((err: unknown) => this.log.warn('periodic reconciliation failed', { err }));
-    }, this.opts.reconcileIntervalMs);
+    }, this.opts.settings.reconcileIntervalMs);
     const sweepTimer = setInterval(() => this.waiting.forgetIdle(Date.now()), 60_000);
     sweepTimer.unref();
     try {
       await keepSubscribed({
         client: this.client,
-        principal: this.opts.client.principal,
+        principal: this.opts.settings.client.principal,
         signal: this.abort.signal,
         log: this.log,
         frameworkInfo: () => this.frameworkInfo(),
@@ -166,11 +175,19 @@ export class FrameworkSession {
     this.abort.abort();
     this.revival.stop();
     this.onDisconnected();
+    // Jobs waiting here wait elsewhere: their activities fail and are retried on the next holder.
+    const gone = new SessionClosedError(this.opts.frameworkName);
+    for (const w of [...this.waiting.waiters.values()]) w.abandon(gone);
     await this.client.close().catch(() => undefined);
   }
 
   private frameworkInfo(): FrameworkInfo {
-    return buildFrameworkInfo({ ...this.opts, principal: this.opts.client.principal }, this.frameworkIdValue, osHostname());
+    const s = this.opts.settings;
+    return buildFrameworkInfo(
+      { frameworkName: this.opts.frameworkName, user: s.user, roles: s.roles, failoverTimeoutSeconds: s.failoverTimeoutSeconds, partitionAware: s.partitionAware, principal: s.client.principal },
+      this.frameworkIdValue,
+      osHostname(),
+    );
   }
 
   private onDisconnected(): void {
@@ -221,7 +238,7 @@ export class FrameworkSession {
     this.gate.open();
     // Every task we believe live is reconciled explicitly; the implicit
     // call reports those a previous holder of the session launched.
-    const live = liveTaskRefs(this.tasks);
+    const live = this.tasks.liveRefs();
     const calls: Array<Promise<void>> = [this.client.reconcile([])];
     if (live.length > 0) calls.push(this.client.reconcile(live));
     Promise.all(calls).catch((err: unknown) => this.log.warn('reconciliation after subscribe failed', { err }));
@@ -231,15 +248,10 @@ export class FrameworkSession {
   // ---- status updates ----------------------------------------------------
 
   private onUpdate(status: TaskStatus): void {
-    const taskId = status.task_id.value;
     this.stats.updates++;
-    const known = this.tasks.get(taskId);
-    if (known) {
-      known.state = status.state;
-      if (status.agent_id) known.agentId = status.agent_id.value;
-    }
+    const hostname = this.tasks.updated(status);
     this.probes.answer(status);
-    this.router.deliver(status, known?.hostname);
+    this.router.deliver(status, hostname);
   }
 
   // ---- the job-facing operations (session activities) -------------------
@@ -267,6 +279,7 @@ export class FrameworkSession {
         uniqueGroups: uniqueGroups(req.spec),
         since,
         resolve: (lease: OfferLease) => finish({ kind: 'leased', lease }),
+        abandon: (err: Error) => finish(err),
         seenOffers: previous?.seenOffers ?? new Set(),
         offersSeen: previous?.offersSeen ?? 0,
         reasons: previous?.reasons ?? new Map(),
@@ -274,7 +287,7 @@ export class FrameworkSession {
       const timer = setTimeout(() => finish({ kind: 'waiting', waiting: this.summarizeWait(w) }), req.pollMs);
       const onAbort = () => finish(new Error('awaitOffer cancelled'));
       signal.addEventListener('abort', onAbort);
-      this.waiting.add(w, req.first === true);
+      this.waiting.add(w, req.first === true, previous === undefined);
       this.revival.evaluate(previous === undefined);
       this.held.scheduleMatch();
     });
@@ -282,7 +295,7 @@ export class FrameworkSession {
 
   /** Whether the session still holds this offer (diagnostics and tests). */
   holdsOffer(offerId: string): boolean {
-    return this.held.offers.has(offerId);
+    return this.held.holds(offerId);
   }
 
   waitingSummary(taskId: string): MatchReasonSummary | undefined {
@@ -309,32 +322,25 @@ export class FrameworkSession {
     if (prior) return prior;
     let lease = req.lease;
     for (let placements = 0; placements < 5; placements++) {
-      const l = this.held.issued.get(lease.leaseId);
-      if (l && l.taskId === req.taskId && l.state === 'expired') {
-        // The lease was never part of an ACCEPT (its offer went out without
-        // it, or went away): place the task again on whatever fits now,
-        // ahead of the jobs still waiting.
-        this.held.issued.delete(lease.leaseId);
-        const r = await this.awaitOffer({ jobId: req.jobId, taskId: req.taskId, spec: req.spec, pollMs: this.opts.leaseTimeoutMs, first: true }, this.abort.signal);
-        if (r.kind !== 'leased') return { kind: 'offer-lost', message: 'no offer fitted the task again in time' };
-        lease = r.lease;
-        continue;
-      }
-      const h = this.held.offers.get(lease.offerId);
-      if (!h || !l || l.state !== 'leased' || l.taskId !== req.taskId) break;
-      const r = await this.held.submit(h, l, buildTaskInfo(req.spec, lease, { jobId: req.jobId, attempt: req.attempt, taskId: req.taskId }));
-      if (r.ok) {
-        const res: LaunchResult = { kind: 'launched', agentId: lease.agentId, hostname: lease.hostname };
+      const current = lease;
+      const r = await this.held.launch(current, req.taskId, () => buildTaskInfo(req.spec, current, { jobId: req.jobId, attempt: req.attempt, taskId: req.taskId }));
+      if (r.kind === 'launched') {
+        const res: LaunchResult = { kind: 'launched', agentId: current.agentId, hostname: current.hostname };
         this.launchedLeases.set(originalLeaseId, res);
         setTimeout(() => this.launchedLeases.delete(originalLeaseId), 10 * 60_000).unref();
         return res;
       }
-      if (r.replace) {
-        this.held.issued.set(lease.leaseId, l);
-        continue;
-      }
-      if (r.retryable) throw new Error(r.message);
-      return { kind: 'offer-lost', message: r.message };
+      if (r.kind === 'failed') throw new Error(r.message);
+      if (r.kind === 'unknown') break;
+      // The lease was never part of an ACCEPT the master took (its offer
+      // went out without it, or went away): place the task again on
+      // whatever fits now, ahead of the jobs still waiting.
+      const again = await this.awaitOffer(
+        { jobId: req.jobId, taskId: req.taskId, spec: req.spec, pollMs: this.opts.settings.offers.leaseTimeoutMs, first: true },
+        this.abort.signal,
+      );
+      if (again.kind !== 'leased') return { kind: 'offer-lost', message: `${r.message}; no offer fitted the task again in time` };
+      lease = again.lease;
     }
     // A lease this process did not issue (the session moved here from a
     // crashed worker) or whose ACCEPT failed ambiguously: did a task for
@@ -349,21 +355,22 @@ export class FrameworkSession {
 
   /** Explicit reconciliation of one task, waiting for the answer. */
   private async probe(taskId: string, agentId: string | undefined): Promise<TaskStatus | undefined> {
-    await this.whenSubscribed(this.opts.probeTimeoutMs);
-    const answer = this.probes.wait(taskId, this.opts.probeTimeoutMs);
+    const timeoutMs = this.opts.settings.probeTimeoutMs;
+    await this.whenSubscribed(timeoutMs);
+    const answer = this.probes.wait(taskId, timeoutMs);
     await this.client.reconcile([{ task_id: taskId, agent_id: agentId }]);
     return answer;
   }
 
   async kill(req: KillRequest): Promise<void> {
-    await this.whenSubscribed(15_000);
+    await this.whenSubscribed(this.opts.settings.subscribedWaitMs);
     const policy = req.gracePeriodMs !== undefined ? { grace_period: { nanoseconds: Math.round(req.gracePeriodMs * 1e6) } } : undefined;
     const agentId = req.agentId ?? this.tasks.get(req.taskId)?.agentId;
     await this.client.kill(req.taskId, agentId, policy);
   }
 
   async reconcile(req: ReconcileRequest): Promise<void> {
-    await this.whenSubscribed(15_000);
+    await this.whenSubscribed(this.opts.settings.subscribedWaitMs);
     await this.client.reconcile([{ task_id: req.taskId, agent_id: req.agentId ?? this.tasks.get(req.taskId)?.agentId }]);
   }
 }

@@ -7,16 +7,20 @@ import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { Logger } from '../../common/logger.js';
-import { mesosTlsOptions, type WorkerConfig } from '../../worker/config.js';
-import type { HoldSessionRequest, SessionHostActivities, TaskUpdateSignal } from '../contract.js';
+import type { WorkerConfig } from '../../worker/config.js';
+import type { HoldSessionRequest, RouteUpdate, SessionHostActivities, TaskUpdateSignal } from '../contract.js';
 import { FRAMEWORK_ID_SIGNAL, TASK_UPDATE_SIGNAL, sessionTaskQueue, sessionWorkflowId } from '../contract.js';
 import { FrameworkSession } from './framework-session.js';
+import type { SessionSettings } from './session-settings.js';
 import { createSessionActivities } from './session-activities.js';
+import { createPlaceAndLaunch } from './place-and-launch.js';
 
 export interface HoldSessionDeps {
   connection: NativeConnection;
   client: Client;
   config: WorkerConfig;
+  /** The sessions' settings, compiled once by the worker (sessionSettings(config)). */
+  settings: SessionSettings;
   logger: Logger;
   /** Live sessions of this process, so that shutdown can end them first. */
   live: Set<FrameworkSession>;
@@ -37,28 +41,16 @@ export function createHoldSession(deps: HoldSessionDeps): SessionHostActivities 
       let frameworkId = details.frameworkId ?? req.frameworkId;
       const log = deps.logger.child({ framework: req.frameworkName, activityAttempt: ctx.info.attempt });
       let signalledId: string | undefined = req.frameworkId;
+      // placeAndLaunch records the updates of its open attempts itself
+      // (activities/contract.ts); set once those activities exist.
+      let routeUpdate: RouteUpdate = () => Promise.resolve('not-mine');
       const session = new FrameworkSession({
         frameworkName: req.frameworkName,
         frameworkId,
-        client: {
-          masters: config.masters,
-          ...(config.principal !== undefined ? { principal: config.principal, secret: config.secret ?? '' } : {}),
-          ...(mesosTlsOptions(config) !== undefined ? { tls: mesosTlsOptions(config) } : {}),
-          requestTimeoutMs: config.requestTimeoutMs,
-          heartbeatMissLimit: config.heartbeatMissLimit,
-        },
-        user: config.frameworkUser,
-        roles: config.roles,
-        failoverTimeoutSeconds: config.failoverTimeoutSeconds,
-        partitionAware: config.partitionAware,
-        declineRefuseSeconds: config.declineRefuseSeconds,
-        leaseTimeoutMs: config.leaseTimeoutMs,
-        batchWindowMs: config.batchWindowMs,
-        suppressDelayMs: config.suppressDelayMs,
-        reconcileIntervalMs: config.reconcileIntervalSeconds * 1000,
-        probeTimeoutMs: 5000,
+        settings: deps.settings,
         logger: log,
         async signalJob(workflowId: string, update: TaskUpdateSignal) {
+          if ((await routeUpdate(workflowId, update)) === 'recorded') return 'delivered';
           try {
             await client.workflow.getHandle(workflowId).signal(TASK_UPDATE_SIGNAL, update);
             return 'delivered';
@@ -76,6 +68,8 @@ export function createHoldSession(deps: HoldSessionDeps): SessionHostActivities 
           signalledId = id;
         },
       });
+      const attempts = createPlaceAndLaunch(session, { client, log });
+      routeUpdate = attempts.routeUpdate;
       deps.live.add(session);
       const every = Math.max(200, Math.floor((ctx.info.heartbeatTimeoutMs ?? 20_000) / 4));
       const beat = setInterval(() => ctx.heartbeat({ ...(frameworkId ? { frameworkId } : {}) } satisfies HoldDetails), every);
@@ -88,7 +82,7 @@ export function createHoldSession(deps: HoldSessionDeps): SessionHostActivities 
           connection: deps.connection,
           namespace: config.temporalNamespace,
           taskQueue: sessionTaskQueue(req.frameworkName),
-          activities: createSessionActivities(session),
+          activities: { ...createSessionActivities(session), ...attempts.activities },
           // awaitOffer holds its slot while the job waits: the limit must stay
           // far above the number of waiting jobs, or launches would starve.
           maxConcurrentActivityTaskExecutions: 100_000,

@@ -1,6 +1,8 @@
 // The tasks this session launched or heard of while their attempt runs: for
-// explicit reconciliation after a subscribe and for UNIQUE placement.
-import type { HeldOffer } from './offer-book.js';
+// explicit reconciliation after a subscribe, for UNIQUE placement, and to
+// answer a retried launch. The one owner of that map: every change goes
+// through a method here, and only the framework session calls them.
+import type { TaskStatus } from '../../mesos/schemas/index.js';
 import { endsAttempt } from '../../workflows/task-states.js';
 
 export interface KnownTask {
@@ -10,23 +12,62 @@ export interface KnownTask {
   uniqueGroups: string[];
 }
 
-/** Every task believed live, as a reconciliation entry. */
-export function liveTaskRefs(tasks: Map<string, KnownTask>): Array<{ task_id: string; agent_id: string | undefined }> {
-  return [...tasks.entries()].filter(([, t]) => !endsAttempt(t.state)).map(([taskId, t]) => ({ task_id: taskId, agent_id: t.agentId }));
+export class KnownTasks {
+  private readonly tasks = new Map<string, KnownTask>();
+
+  get(taskId: string): Readonly<KnownTask> | undefined {
+    return this.tasks.get(taskId);
+  }
+
+  get size(): number {
+    return this.tasks.size;
+  }
+
+  /** The task goes out in an ACCEPT. */
+  launching(taskId: string, t: { agentId: string; hostname: string; uniqueGroups: string[] }): void {
+    this.tasks.set(taskId, { agentId: t.agentId, hostname: t.hostname, state: 'TASK_STAGING', uniqueGroups: t.uniqueGroups });
+  }
+
+  /** The master refused the ACCEPT: the task never existed. */
+  notLaunched(taskId: string): void {
+    this.tasks.delete(taskId);
+  }
+
+  /** A status update of a task we know; the hostname the session knows for it, if any. */
+  updated(status: TaskStatus): string | undefined {
+    const known = this.tasks.get(status.task_id.value);
+    if (!known) return undefined;
+    known.state = status.state;
+    if (status.agent_id) known.agentId = status.agent_id.value;
+    return known.hostname;
+  }
+
+  /** The update that ended the attempt was acknowledged: nothing to reconcile or place around any more. */
+  ended(taskId: string): void {
+    this.tasks.delete(taskId);
+  }
+
+  /** Every task believed live, as a reconciliation entry. */
+  liveRefs(): Array<{ task_id: string; agent_id: string | undefined }> {
+    return liveTaskRefs(this.tasks);
+  }
+
+  /** For each UNIQUE group, the hosts a live task of the group occupies. */
+  hostsInUse(): Map<string, Set<string>> {
+    const m = new Map<string, Set<string>>();
+    for (const t of this.tasks.values()) {
+      if (endsAttempt(t.state) || !t.hostname) continue;
+      for (const g of t.uniqueGroups) {
+        let s = m.get(g);
+        if (!s) m.set(g, (s = new Set()));
+        s.add(t.hostname);
+      }
+    }
+    return m;
+  }
 }
 
-/** For each UNIQUE group, the hosts a live task or an outstanding lease of the group already occupies. */
-export function hostsInUse(tasks: Map<string, KnownTask>, offers: Map<string, HeldOffer>): Map<string, Set<string>> {
-  const m = new Map<string, Set<string>>();
-  const add = (groups: string[], host: string | undefined) => {
-    if (!host) return;
-    for (const g of groups) {
-      let s = m.get(g);
-      if (!s) m.set(g, (s = new Set()));
-      s.add(host);
-    }
-  };
-  for (const t of tasks.values()) if (!endsAttempt(t.state)) add(t.uniqueGroups, t.hostname);
-  for (const h of offers.values()) for (const l of h.leases.values()) if (l.state !== 'expired' && l.state !== 'released') add(l.uniqueGroups, h.offer.hostname);
-  return m;
+/** Every task believed live, as a reconciliation entry. */
+export function liveTaskRefs(tasks: ReadonlyMap<string, KnownTask>): Array<{ task_id: string; agent_id: string | undefined }> {
+  return [...tasks.entries()].filter(([, t]) => !endsAttempt(t.state)).map(([taskId, t]) => ({ task_id: taskId, agent_id: t.agentId }));
 }

@@ -1,15 +1,17 @@
 // The offers a session holds, the jobs waiting for one, and the leases that
 // tie a part of an offer to one job until its launch comes in. Matching is
-// the pure matchDemands; this file decides when to ACCEPT (once every lease
-// of an offer came back, or the lease timeout passed: several LAUNCH
-// operations in one ACCEPT), when to DECLINE (with a refuse filter), and
-// keeps per-waiter statistics of why nothing fitted — summaries, never one
-// record per offer.
+// the pure matchDemands; this file runs one matching round over the held
+// offers (when they go out is flush-policy.ts, a lease's states are
+// lease-state.ts) and keeps per-waiter statistics of why nothing fitted —
+// summaries, never one record per offer.
 import type { Offer as MatchOffer } from '../../mesos/resource-types.js';
 import { matchDemands, type Demand, type NoFitReason } from '../../mesos/matching.js';
 import type { Offer, Resource, TaskInfo } from '../../mesos/schemas/index.js';
 import type { MatchReasonSummary } from '../../workflows/progress.js';
 import type { OfferLease } from '../contract.js';
+import type { LeaseState } from './lease-state.js';
+
+export type { LeaseState } from './lease-state.js';
 
 export interface Waiter {
   taskId: string;
@@ -17,17 +19,12 @@ export interface Waiter {
   uniqueGroups: string[];
   since: number;
   resolve(lease: OfferLease): void;
+  /** The session closed: the wait fails (the activity is retried where the session lives next). */
+  abandon(err: Error): void;
   seenOffers: Set<string>;
   offersSeen: number;
   reasons: Map<string, number>;
 }
-
-/**
- * leased: out with its job; launching: its TaskInfo waits for the ACCEPT;
- * expired: never part of an ACCEPT (may be placed again); uncertain: an
- * ACCEPT with it failed ambiguously (ask the master).
- */
-export type LeaseState = 'leased' | 'launching' | 'released' | 'expired' | 'uncertain';
 
 export type SettleResult = { ok: true } | { ok: false; message: string; retryable: boolean; replace?: boolean };
 
@@ -48,9 +45,13 @@ export interface HeldOffer {
   leases: Map<string, Lease>;
   receivedAt: number;
   firstLeaseAt?: number;
+  lastLaunchAt?: number;
+  /** A matching round left a waiter unplaced while this offer took leases: it is full for them. */
+  turnedAway?: boolean;
   flushing: boolean;
-  leaseTimer?: NodeJS.Timeout;
-  windowTimer?: NodeJS.Timeout;
+  /** When the offer is looked at again (flush, or decline of an idle offer). */
+  timer?: NodeJS.Timeout;
+  timerAt?: number;
 }
 
 export function reasonText(r: NoFitReason): string {
@@ -131,6 +132,7 @@ export function matchRound(
       w.resolve(lease);
     }
   });
+  if (result.unmatched.length > 0) for (const h of open) if (h.leases.size > 0) h.turnedAway = true;
   for (const u of result.unmatched) {
     const w = waiters.get(u.demandId);
     if (!w) continue;

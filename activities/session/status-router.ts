@@ -2,6 +2,7 @@
 // once Temporal accepted the signal, so no update is lost between Mesos and
 // the workflow history. Updates for tasks mesoflow did not name, or for jobs
 // that no longer run, are acknowledged and dropped.
+import { performance } from 'node:perf_hooks';
 import type { Logger } from '../../common/logger.js';
 import type { TaskStatus } from '../../mesos/schemas/index.js';
 import { parseTaskId } from '../../workflows/task-id.js';
@@ -10,6 +11,22 @@ import type { TaskUpdateSignal } from '../contract.js';
 import { Limiter } from './limiter.js';
 
 export type SignalOutcome = 'delivered' | 'not-found';
+
+/** Recent samples of a duration (the newest `cap`), for benchmarks and logs. */
+export class Samples {
+  private values: number[] = [];
+  constructor(private readonly cap = 100_000) {}
+  push(v: number): void {
+    if (this.values.length >= this.cap) this.values = this.values.slice(this.cap / 2);
+    this.values.push(v);
+  }
+  /** The samples so far, forgotten here. */
+  take(): number[] {
+    const v = this.values;
+    this.values = [];
+    return v;
+  }
+}
 
 export function toUpdateSignal(status: TaskStatus, hostname: string | undefined): TaskUpdateSignal {
   const update: TaskUpdateSignal = { taskId: status.task_id.value, state: status.state, timestamp: status.timestamp ?? Date.now() / 1000 };
@@ -31,6 +48,8 @@ export interface StatusRouterDeps {
   /** The update ended the attempt and was acknowledged: the session may forget the task. */
   forget(taskId: string): void;
   stats: { acks: number };
+  /** Milliseconds from an update's arrival to its acknowledgement. */
+  ackLatency: Samples;
   log: Logger;
 }
 
@@ -42,10 +61,11 @@ export class StatusRouter {
 
   /** Queues the delivery; never throws (a failed one stays unacknowledged). */
   deliver(status: TaskStatus, hostname: string | undefined): void {
-    void this.deliveries.run(() => this.route(status, hostname));
+    const arrivedAt = performance.now();
+    void this.deliveries.run(() => this.route(status, hostname, arrivedAt));
   }
 
-  private async route(status: TaskStatus, hostname: string | undefined): Promise<void> {
+  private async route(status: TaskStatus, hostname: string | undefined, arrivedAt: number): Promise<void> {
     const d = this.deps;
     const taskId = status.task_id.value;
     const parsed = parseTaskId(taskId);
@@ -66,6 +86,7 @@ export class StatusRouter {
       try {
         await d.acknowledge(status);
         d.stats.acks++;
+        d.ackLatency.push(performance.now() - arrivedAt);
       } catch (err) {
         d.log.warn('ACKNOWLEDGE failed; the agent will resend the update', { err, taskId, state: status.state });
       }

@@ -1,6 +1,7 @@
 // The jobs waiting for an offer, in the order they are served, and the
 // statistics of jobs between two polls of awaitOffer.
 import type { Waiter } from './offer-book.js';
+import type { Arrivals } from './flush-policy.js';
 
 const FORGET_AFTER_MS = 10 * 60_000;
 
@@ -9,6 +10,8 @@ export class WaitingJobs {
   readonly waiters = new Map<string, Waiter>();
   /** Statistics of jobs between two polls of awaitOffer (forgotten after 10 min without a poll). */
   private readonly pastWaits = new Map<string, { waiter: Waiter; at: number }>();
+  /** When the last two jobs started waiting (a job polling again does not count). */
+  readonly arrivals: Arrivals = { lastAt: 0, previousAt: 0 };
 
   /** The job's previous wait, if any: its statistics carry over to the new one. */
   takePrevious(taskId: string): Waiter | undefined {
@@ -17,8 +20,12 @@ export class WaitingJobs {
     return previous;
   }
 
-  /** `first`: ahead of everyone (a task placed again after its lease was lost). */
-  add(w: Waiter, first: boolean): void {
+  /** `first`: ahead of everyone (a task placed again after its lease was lost); `fresh`: a job that did not wait before. */
+  add(w: Waiter, first: boolean, fresh = false, now = Date.now()): void {
+    if (fresh) {
+      this.arrivals.previousAt = this.arrivals.lastAt;
+      this.arrivals.lastAt = now;
+    }
     if (first) {
       const rest = [...this.waiters].filter(([k]) => k !== w.taskId);
       this.waiters.clear();

@@ -3,8 +3,9 @@
 // a leader known from ZooKeeper), /metrics (Prometheus).
 import type { Hono } from 'hono';
 import { FRAMEWORK_ID_QUERY, sessionWorkflowId } from '../../activities/contract.js';
+import { jobStatuses } from '../../workflows/job-status.js';
 import type { ApiContext } from '../context.js';
-import { JOB_WORKFLOW_TYPE, jobStatusAttr } from '../job-service.js';
+import { listQuery } from '../job-service.js';
 import { renderFamily, type Sample } from '../metrics.js';
 
 interface Check {
@@ -64,8 +65,6 @@ function mesosLeaderCheck(ctx: ApiContext): Check | undefined {
   return { ok: true, detail: s.problem === undefined ? `leader ${s.leader} (from ${s.source})` : `leader ${s.leader} (from ${s.source}); ${s.problem}` };
 }
 
-const SEARCH_STATUSES = ['WAITING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT'];
-
 export function registerHealthRoutes(app: Hono, ctx: ApiContext): void {
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 
@@ -78,16 +77,16 @@ export function registerHealthRoutes(app: Hono, ctx: ApiContext): void {
   });
 
   app.get('/metrics', async (c) => {
-    const base = `WorkflowType = '${JOB_WORKFLOW_TYPE}' AND MesoflowFramework = '${ctx.deps.frameworkName.replace(/'/g, "\\'")}'`;
     const byStatus: Sample[] = [];
     let up = 1;
     try {
       const counts = await withTimeout(
-        Promise.all(SEARCH_STATUSES.map((s) => ctx.deps.temporal.countWorkflows(`${base} AND ${jobStatusAttr} = '${s}'`))),
+        // The API's own statuses, counted with the list's exact filters.
+        Promise.all(jobStatuses.map((s) => ctx.deps.temporal.countWorkflows(listQuery(ctx.deps.frameworkName, { status: s, labels: [] })))),
         5000,
         'Temporal visibility',
       );
-      SEARCH_STATUSES.forEach((s, i) => byStatus.push({ labels: { status: s }, value: counts[i] ?? 0 }));
+      jobStatuses.forEach((s, i) => byStatus.push({ labels: { status: s }, value: counts[i] ?? 0 }));
     } catch {
       up = 0;
     }

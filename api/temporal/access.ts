@@ -46,9 +46,17 @@ export interface WorkflowSummary {
   closeTime: Date | undefined;
 }
 
-/** What describe tells beyond a summary: the activities in flight (readiness looks for the session's). */
+/** An activity in flight, as describe tells it. */
+export interface PendingActivityInfo {
+  type: string;
+  started: boolean;
+  /** Its last heartbeat's details, decoded from json/plain ([] when none, or when they cannot be decoded). */
+  heartbeatDetails: unknown[];
+}
+
+/** What describe tells beyond a summary: the activities in flight (readiness looks for the session's, a job's view for its attempt's heartbeat). */
 export interface WorkflowDescription extends WorkflowSummary {
-  pendingActivities: Array<{ type: string; started: boolean }>;
+  pendingActivities: PendingActivityInfo[];
 }
 
 export interface ListWorkflowsRequest {

@@ -61,6 +61,15 @@ function decodeFields(fields: Record<string, RawPayload> | null | undefined): Re
   return out;
 }
 
+/** Heartbeat details; undecodable ones read as none (a view without them is still a view). */
+function decodeDetails(payloads: readonly RawPayload[] | null | undefined): unknown[] {
+  try {
+    return (payloads ?? []).map((p) => defaultPayloadConverter.fromPayload(p as Parameters<typeof defaultPayloadConverter.fromPayload>[0]));
+  } catch {
+    return [];
+  }
+}
+
 function summaryOf(raw: RawExecutionInfo): WorkflowSummary {
   return {
     workflowId: raw.execution?.workflowId ?? '',
@@ -134,7 +143,11 @@ export class GrpcTemporalAccess implements TemporalAccess {
       return {
         ...summaryOf((res.workflowExecutionInfo ?? {}) as RawExecutionInfo),
         // PendingActivityState 2 = STARTED (the proto package is not a direct dependency).
-        pendingActivities: (res.pendingActivities ?? []).map((a) => ({ type: a.activityType?.name ?? '', started: Number(a.state) === 2 })),
+        pendingActivities: (res.pendingActivities ?? []).map((a) => ({
+          type: a.activityType?.name ?? '',
+          started: Number(a.state) === 2,
+          heartbeatDetails: decodeDetails(a.heartbeatDetails?.payloads),
+        })),
       };
     } catch (err) {
       const e = toTemporalError(err, `describe workflow ${workflowId}`);

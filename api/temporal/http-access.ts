@@ -80,6 +80,15 @@ function payloadList(v: unknown): unknown[] {
   return Array.isArray(p) ? p : [];
 }
 
+/** Heartbeat details (a Payloads message); undecodable ones read as none (a view without them is still a view). */
+function decodeDetails(v: unknown): unknown[] {
+  try {
+    return payloadList(v).map((p) => decodePayload(p));
+  } catch {
+    return [];
+  }
+}
+
 function summaryOf(raw: RawExecutionInfo): WorkflowSummary {
   return {
     workflowId: raw.execution?.workflowId ?? '',
@@ -137,10 +146,14 @@ export class HttpTemporalAccess implements TemporalAccess {
   async describeWorkflow(workflowId: string): Promise<WorkflowDescription | undefined> {
     try {
       const res = await this.send('GET', `/workflows/${encodeURIComponent(workflowId)}`, undefined, `describe workflow ${workflowId}`);
-      const r = res.body as { workflowExecutionInfo?: RawExecutionInfo; pendingActivities?: Array<{ activityType?: { name?: string }; state?: string }> };
+      const r = res.body as { workflowExecutionInfo?: RawExecutionInfo; pendingActivities?: Array<{ activityType?: { name?: string }; state?: string; heartbeatDetails?: unknown }> };
       return {
         ...summaryOf(r.workflowExecutionInfo ?? {}),
-        pendingActivities: (r.pendingActivities ?? []).map((a) => ({ type: a.activityType?.name ?? '', started: a.state === 'PENDING_ACTIVITY_STATE_STARTED' })),
+        pendingActivities: (r.pendingActivities ?? []).map((a) => ({
+          type: a.activityType?.name ?? '',
+          started: a.state === 'PENDING_ACTIVITY_STATE_STARTED',
+          heartbeatDetails: decodeDetails(a.heartbeatDetails),
+        })),
       };
     } catch (err) {
       if (err instanceof TemporalError && err.kind === 'not-found') return undefined;

@@ -24,11 +24,18 @@ export interface JournalAck {
   uuid: string;
 }
 
-/** A taskUpdate signal as Temporal recorded it in the job's history. */
+/** A status update as Temporal recorded it in the job's history. */
 export interface RecordedUpdate {
   uuid: string | undefined;
   /** The history event's time, ms since the epoch. */
   at: number;
+  /**
+   * Recorded by the attempt's placeAndLaunch activity: in its heartbeat
+   * details first (the session ACKs after that heartbeat was accepted),
+   * which the history shows only with the activity's completion, so `at` is
+   * that later event's time.
+   */
+  viaActivity?: boolean;
 }
 
 export interface JobHistory {
@@ -136,6 +143,7 @@ export function computeFigures(input: FigureInput): Figure[] {
   let acksOurs = 0;
   let ackedEarly = 0;
   let ackedAfterEnd = 0;
+  let ackedViaActivity = 0;
   for (const a of input.acks) {
     const job = jobOf(a.taskId);
     if (job === undefined) continue;
@@ -143,6 +151,10 @@ export function computeFigures(input: FigureInput): Figure[] {
     const h = input.histories.get(job);
     const recorded = h?.updates.find((u) => u.uuid === a.uuid);
     if (recorded !== undefined && recorded.at <= a.at) continue;
+    if (recorded?.viaActivity) {
+      ackedViaActivity++;
+      continue;
+    }
     if (recorded === undefined && h?.closedAt !== undefined && h.closedAt <= a.at) ackedAfterEnd++;
     else ackedEarly++;
   }
@@ -164,6 +176,7 @@ export function computeFigures(input: FigureInput): Figure[] {
     ['jobs_relaunched_after_infrastructure_loss_count', relaunchedAfterLoss],
     ['status_updates_acked_count', acksOurs],
     ['status_updates_acked_after_job_ended_count', ackedAfterEnd],
+    ['status_updates_recorded_by_activity_heartbeat_count', ackedViaActivity],
     ['status_updates_acked_before_recorded_count', ackedEarly],
   ];
   // Recovery: from each fault to the next LAUNCH the master accepted.

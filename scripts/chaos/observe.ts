@@ -95,17 +95,38 @@ function eventMs(t: { seconds?: unknown; nanos?: number | null } | null | undefi
   return Number(String(t.seconds ?? 0)) * 1000 + Math.floor((t.nanos ?? 0) / 1e6);
 }
 
-/** The taskUpdate signals Temporal recorded for a job, and when it closed. */
+/** Updates carried by a placeAndLaunch result or heartbeat details payload. */
+function activityUpdates(payload: Parameters<typeof defaultPayloadConverter.fromPayload>[0] | null | undefined): Array<{ uuid?: string }> {
+  if (!payload) return [];
+  const value = defaultPayloadConverter.fromPayload(payload) as { updates?: Array<{ uuid?: string }> } | null;
+  return Array.isArray(value?.updates) ? value.updates : [];
+}
+
+/**
+ * The status updates Temporal recorded for a job, and when it closed: the
+ * taskUpdate signals, and the updates the attempt's placeAndLaunch activity
+ * recorded (its heartbeat details, shown in the history only with the
+ * activity's completion, timeout or failure).
+ */
 export async function jobHistory(client: Client, id: string): Promise<JobHistory> {
   const handle = client.workflow.getHandle(id);
   const [history, description] = await Promise.all([handle.fetchHistory(), handle.describe()]);
   const updates: RecordedUpdate[] = [];
   for (const e of history.events ?? []) {
+    const at = eventMs(e.eventTime);
     const s = e.workflowExecutionSignaledEventAttributes;
-    if (!s || s.signalName !== TASK_UPDATE_SIGNAL) continue;
-    const payload = s.input?.payloads?.[0];
-    const value = payload ? (defaultPayloadConverter.fromPayload(payload) as { uuid?: string }) : {};
-    updates.push({ uuid: value.uuid, at: eventMs(e.eventTime) });
+    if (s && s.signalName === TASK_UPDATE_SIGNAL) {
+      const payload = s.input?.payloads?.[0];
+      const value = payload ? (defaultPayloadConverter.fromPayload(payload) as { uuid?: string }) : {};
+      updates.push({ uuid: value.uuid, at });
+      continue;
+    }
+    const carried = [
+      ...activityUpdates(e.activityTaskCompletedEventAttributes?.result?.payloads?.[0]),
+      ...activityUpdates(e.activityTaskTimedOutEventAttributes?.failure?.timeoutFailureInfo?.lastHeartbeatDetails?.payloads?.[0]),
+      ...activityUpdates(e.activityTaskFailedEventAttributes?.failure?.applicationFailureInfo?.details?.payloads?.[0]),
+    ];
+    for (const u of carried) updates.push({ uuid: u.uuid, at, viaActivity: true });
   }
   return { updates, closedAt: description.closeTime?.getTime() };
 }

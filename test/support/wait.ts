@@ -1,7 +1,7 @@
 // Polling helpers for integration tests: wait for a condition with a
 // generous bound (never a fixed sleep), reporting what was awaited.
 import type { WorkflowHandle } from '@temporalio/client';
-import { jobProgress } from '../../worker/job-client.js';
+import { jobProgress, jobProgressLive } from '../../worker/job-client.js';
 import type { JobProgress } from '../../workflows/progress.js';
 
 /**
@@ -24,13 +24,17 @@ export async function until<T>(probe: () => T | undefined | false | Promise<T | 
   }
 }
 
-/** Polls a job's progress query until `pred` holds; on timeout the last progress seen is in the error. */
+/**
+ * Polls a job's progress as the API shows it (the query, with what the
+ * attempt's open activity heartbeated) until `pred` holds; on timeout the
+ * last progress seen is in the error.
+ */
 export async function progressUntil(h: WorkflowHandle, pred: (p: JobProgress) => boolean, what: string, timeoutMs = 60_000): Promise<JobProgress> {
   let seen: JobProgress | undefined;
   try {
     return await until(
       async () => {
-        seen = await jobProgress(h);
+        seen = await jobProgressLive(h);
         return pred(seen) ? seen : undefined;
       },
       what,

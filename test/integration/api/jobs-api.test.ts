@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { http, jobUntil, postJson, startApiStack, type ApiStack } from './api-stack.js';
+import { until } from '../../support/wait.js';
 
 let s: ApiStack;
 before(async () => {
@@ -14,6 +15,7 @@ interface Job {
   id: string;
   status: string;
   exitCode: number | null;
+  message: string | null;
   attempts: Array<{ taskId: string; agentId: string | null; hostname: string | null; state: string | null; statusUpdates: Array<{ state: string; time: string }> }>;
   createdAt: string;
   startedAt: string | null;
@@ -52,6 +54,15 @@ test('a failing command ends FAILED with its exit code', async () => {
   const done = (await jobUntil(s.url, id, (j) => ['SUCCEEDED', 'FAILED'].includes(j.status))) as unknown as Job;
   assert.equal(done.status, 'FAILED');
   assert.equal(done.exitCode, 5);
+  // The job says why, with its last attempt's own words (issue 10).
+  assert.match(done.message ?? '', /^all 1 attempts used; last attempt: TASK_FAILED( \(REASON_\w+\))?: Command exited with status 5$/);
+  // A list row says the same, from visibility alone (the memo written at the end).
+  const row = await until(async () => {
+    const l = await http(`${s.url}/v1/jobs?status=FAILED&limit=100`);
+    return (l.json as { jobs: Job[] }).jobs.find((j) => j.id === id);
+  }, 'the failed job in the list');
+  assert.equal(row.exitCode, 5);
+  assert.equal(row.message, done.message);
 });
 
 test('a client-chosen id is idempotent: same spec 200, other spec 409', async () => {

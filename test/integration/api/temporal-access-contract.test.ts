@@ -178,13 +178,16 @@ for (const name of ['grpc', 'http'] as const) {
   });
 }
 
-test('both: the frontend is reachable; the session workflow is described alike, its held activity included', async () => {
+test('both: the frontend is reachable; the session workflow is described alike, its held activity and its heartbeat details included', async () => {
   await impls.grpc.checkReachable(5000);
   await impls.http.checkReachable(5000);
   const { sessionWorkflowId } = await import('../../../activities/contract.js');
-  const s = await until('the session activity is started', async () => {
+  // Subscribed: the held activity heartbeats the framework id (stable from then on, so both reads see the same details).
+  const s = await until('the session activity heartbeats its framework id', async () => {
     const d = await impls.http.describeWorkflow(sessionWorkflowId(stack.frameworkName));
-    return d?.pendingActivities.some((a) => a.type === 'holdSession' && a.started) ? d : undefined;
+    const held = d?.pendingActivities.find((a) => a.type === 'holdSession' && a.started);
+    const details = held?.heartbeatDetails[0] as { frameworkId?: unknown } | undefined;
+    return typeof details?.frameworkId === 'string' ? d : undefined;
   });
   assert.equal(s.status, 'RUNNING');
   const g = await impls.grpc.describeWorkflow(sessionWorkflowId(stack.frameworkName));

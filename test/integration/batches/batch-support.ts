@@ -1,5 +1,6 @@
 // Helpers for the batch tests: poll a batch through the API, sample the
 // devcluster master's running tasks of a batch.
+import type { ApiJob } from '../../../api/schemas.js';
 import { http } from '../api/api-stack.js';
 import { masterTasks, type Stack } from '../jobs/stack.js';
 import { until } from '../../support/wait.js';
@@ -26,14 +27,8 @@ export interface Batch {
   links: { self: string; jobs: string; events: string; temporal: string | null };
 }
 
-export interface JobView {
-  id: string;
-  status: string;
-  batchId: string | null;
-  startedAt: string | null;
-  endedAt: string | null;
-  attempts: Array<{ taskId: string }>;
-}
+/** The API's job view (the CLI and tests read the type from the schemas). */
+export type JobView = ApiJob;
 
 export async function batchUntil(base: string, id: string, pred: (b: Batch) => boolean, what: string, timeoutMs = 120_000): Promise<Batch> {
   let last: unknown;
@@ -56,7 +51,24 @@ export async function batchUntil(base: string, id: string, pred: (b: Batch) => b
 export const ended = (b: Batch) => b.status !== 'RUNNING' && b.counts !== null;
 
 /** Every job of the batch the API lists (all pages), waiting until visibility shows `expected` of them. */
+/**
+ * The batch's jobs as its listing names them (all ended), each then read in
+ * full with GET /v1/jobs/{id}: a list row is what visibility holds (status,
+ * times of a failure, labels), the attempts and their updates are in the job's
+ * own view.
+ */
 export async function batchJobs(base: string, id: string, expected: number): Promise<JobView[]> {
+  const listed = await listedBatchJobs(base, id, expected);
+  return Promise.all(
+    listed.map(async (row) => {
+      const r = await http(`${base}/v1/jobs/${encodeURIComponent(row.id)}`);
+      if (r.status !== 200) throw new Error(`GET /v1/jobs/${row.id}: ${r.status} ${r.text}`);
+      return r.json as JobView;
+    }),
+  );
+}
+
+async function listedBatchJobs(base: string, id: string, expected: number): Promise<JobView[]> {
   return until(
     async () => {
       const all: JobView[] = [];

@@ -89,9 +89,16 @@ test('SIGKILL of the worker mid-batch: the batch finishes on another worker and 
   assert.equal(done.counts?.SUCCEEDED, 12);
   const tasks = await tasksByJob(id);
   assert.equal(tasks.size, 12, `a task for every job: ${[...tasks.keys()].join(',')}`);
-  for (const [job, ids] of tasks) assert.deepEqual(ids, [`${job}.1`], `${job} ran once`);
+  // One task per job on the master. It may be attempt 2's: an attempt whose
+  // launch the killed worker's session never sent ends "offer lost, never
+  // launched" and is retried on the infrastructure budget.
+  for (const [job, ids] of tasks) assert.equal(ids.length, 1, `${job} ran once: ${ids.join(',')}`);
   const jobs = await batchJobs(s.url, id, 12);
-  assert.ok(jobs.every((j) => j.attempts.length === 1), 'one attempt per job');
+  for (const j of jobs) {
+    const launched = j.attempts.filter((a) => a.launchedAt !== null);
+    assert.equal(launched.length, 1, `${j.id}: one launched attempt (${JSON.stringify(j.attempts.map((a) => [a.taskId, a.launchedAt, a.state]))})`);
+    assert.equal(launched[0]?.taskId, tasks.get(j.id)?.[0], `${j.id}: its launched attempt is the master's task`);
+  }
 });
 
 test('continue-as-new (threshold lowered): counts carried across runs, no job started twice', async () => {

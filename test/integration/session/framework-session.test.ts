@@ -5,10 +5,12 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { silentLogger } from '../../../common/logger.js';
 import { startDevCluster, type DevCluster } from '../../../devcluster/index.js';
-import { FrameworkSession, type FrameworkSessionOptions } from '../../../activities/session/framework-session.js';
+import { FrameworkSession, SessionClosedError, type FrameworkSessionOptions } from '../../../activities/session/framework-session.js';
 import type { TaskUpdateSignal } from '../../../activities/contract.js';
 import { jobSpec } from '../../../workflows/job-spec.js';
 import { until } from '../../support/wait.js';
+import { sessionSettings } from '../../../activities/session/session-settings.js';
+import { compileWorkerConfig } from '../../../worker/config.js';
 
 let cluster: DevCluster;
 const sessions: FrameworkSession[] = [];
@@ -28,17 +30,19 @@ function open(updates: TaskUpdateSignal[], overrides: Partial<FrameworkSessionOp
   const session = new FrameworkSession({
     frameworkName: 'session-test',
     frameworkId: undefined,
-    client: { masters: [cluster.masterUrl], heartbeatMissLimit: 3 },
-    user: 'root',
-    roles: ['*'],
-    failoverTimeoutSeconds: 600,
-    partitionAware: true,
-    declineRefuseSeconds: 1,
-    leaseTimeoutMs: 5000,
-    batchWindowMs: 50,
-    suppressDelayMs: 300,
-    reconcileIntervalMs: 60_000,
-    probeTimeoutMs: 5000,
+    settings: sessionSettings(
+      compileWorkerConfig({
+        masters: [cluster.masterUrl],
+        heartbeatMissLimit: 3,
+        frameworkUser: 'root',
+        failoverTimeoutSeconds: 600,
+        declineRefuseSeconds: 1,
+        leaseTimeoutMs: 5000,
+        batchWindowMs: 50,
+        suppressDelayMs: 300,
+        reconcileIntervalSeconds: 60,
+      }),
+    ),
     logger: silentLogger,
     signalJob: async (_wf, u) => {
       updates.push(u);
@@ -109,4 +113,15 @@ test('a rescinded offer: the launch of its lease is placed on another offer', as
   assert.equal(r.kind, 'launched');
   await until(() => updates.some((u) => u.taskId === 'job-e.1' && u.state === 'TASK_FINISHED'), 'the task to finish', 30_000, 50);
   await session.close();
+});
+
+test('closing the session fails the jobs waiting on it, so that their activities are retried where the session lives next', async () => {
+  const { session } = open([]);
+  await until(() => session.stats.subscribes > 0, 'the session to subscribe', 30_000, 50);
+  const waiting = session.awaitOffer({ jobId: 'job-f', taskId: 'job-f.1', spec: jobSpec({ command: 'true', resources: { cpus: 64 } }), pollMs: 600_000 }, never);
+  // Positive proof it waits: an offer was weighed for it and did not fit.
+  await until(() => (session.waitingSummary('job-f.1')?.offersSeen ?? 0) > 0, 'an offer to be weighed for the job', 30_000, 50);
+  const failed = assert.rejects(waiting, SessionClosedError);
+  await session.close();
+  await failed;
 });

@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import { createMemoryLogger } from '../../../common/logger.js';
 import { FrameworkSession } from '../../../activities/session/framework-session.js';
 import { FakeMaster } from '../../support/fake-master.js';
+import { sessionSettings } from '../../../activities/session/session-settings.js';
+import { compileWorkerConfig } from '../../../worker/config.js';
 
 const masters: FakeMaster[] = [];
 const sessions: FrameworkSession[] = [];
@@ -20,20 +22,17 @@ test('a malformed offer is logged with its id and declined; well-formed offers i
   const master = await FakeMaster.start({ heartbeatIntervalSeconds: 1 });
   masters.push(master);
   const logger = createMemoryLogger();
+  const settings = sessionSettings(
+    compileWorkerConfig({ masters: [master.url], heartbeatMissLimit: 3, frameworkUser: 'root', failoverTimeoutSeconds: 600, declineRefuseSeconds: 30, suppressDelayMs: 60_000, batchWindowMs: 50 }),
+  );
   const session = new FrameworkSession({
     frameworkName: 'malformed-offers',
     frameworkId: undefined,
-    client: { masters: [master.url], heartbeatMissLimit: 3, malformedOfferRefuseSeconds: 7 },
-    user: 'root',
-    roles: ['*'],
-    failoverTimeoutSeconds: 600,
-    partitionAware: true,
-    declineRefuseSeconds: 30,
-    leaseTimeoutMs: 5000,
-    batchWindowMs: 50,
-    suppressDelayMs: 60_000,
-    reconcileIntervalMs: 60_000,
-    probeTimeoutMs: 5000,
+    settings: {
+      ...settings,
+      // Declines of unreadable offers carry their own filter.
+      client: { ...settings.client, malformedOfferRefuseSeconds: 7 },
+    },
     logger,
     signalJob: async () => 'delivered',
     onFrameworkId: async () => {},

@@ -25,7 +25,7 @@ function offer(id: string, cpus: number, mem: number, host = 'h1') {
 
 function waiter(id: string, spec: object, got: Map<string, OfferLease>): Waiter {
   const s = jobSpec({ command: 'x', ...spec });
-  return { taskId: id, demand: demandFromSpec(id, s), uniqueGroups: [], since: 0, resolve: (l) => got.set(id, l), seenOffers: new Set(), offersSeen: 0, reasons: new Map() };
+  return { taskId: id, demand: demandFromSpec(id, s), uniqueGroups: [], since: 0, resolve: (l) => got.set(id, l), abandon: () => undefined, seenOffers: new Set(), offersSeen: 0, reasons: new Map() };
 }
 
 test('several waiters are packed onto one offer, in arrival order, and the rest keeps waiting with reasons', () => {

@@ -11,7 +11,7 @@ import { classifySubscribeFailure, nextBackoff, unauthorizedBackoff, unauthorize
 import { OfferRevival, reviveDelay } from '../../../activities/session/offer-revival.js';
 import { toUpdateSignal } from '../../../activities/session/status-router.js';
 import { masterDoesNotKnow, TaskProbes } from '../../../activities/session/task-probes.js';
-import { hostsInUse, liveTaskRefs, type KnownTask } from '../../../activities/session/known-tasks.js';
+import { KnownTasks } from '../../../activities/session/known-tasks.js';
 import { WaitingJobs } from '../../../activities/session/waiting-jobs.js';
 import type { Waiter } from '../../../activities/session/offer-book.js';
 
@@ -155,16 +155,23 @@ test('probes: the next update of the task answers every probe of it; a lost subs
 });
 
 test('live tasks are reconciled and occupy their UNIQUE groups; ended ones do neither', () => {
-  const tasks = new Map<string, KnownTask>([
-    ['t1', { agentId: 'A1', hostname: 'h1', state: 'TASK_RUNNING', uniqueGroups: ['g'] }],
-    ['t2', { agentId: 'A2', hostname: 'h2', state: 'TASK_FINISHED', uniqueGroups: ['g'] }],
-  ]);
-  assert.deepEqual(liveTaskRefs(tasks), [{ task_id: 't1', agent_id: 'A1' }]);
-  assert.deepEqual(hostsInUse(tasks, new Map()), new Map([['g', new Set(['h1'])]]));
+  const tasks = new KnownTasks();
+  tasks.launching('t1', { agentId: 'A1', hostname: 'h1', uniqueGroups: ['g'] });
+  tasks.launching('t2', { agentId: 'A2', hostname: 'h2', uniqueGroups: ['g'] });
+  tasks.launching('t3', { agentId: 'A3', hostname: 'h3', uniqueGroups: ['g'] });
+  assert.equal(tasks.updated({ task_id: { value: 't1' }, state: 'TASK_RUNNING', agent_id: { value: 'A1' } }), 'h1');
+  tasks.updated({ task_id: { value: 't2' }, state: 'TASK_FINISHED' });
+  tasks.notLaunched('t3');
+  assert.equal(tasks.updated({ task_id: { value: 'nobody' }, state: 'TASK_RUNNING' }), undefined);
+  assert.deepEqual(tasks.liveRefs(), [{ task_id: 't1', agent_id: 'A1' }]);
+  assert.deepEqual(tasks.hostsInUse(), new Map([['g', new Set(['h1'])]]));
+  tasks.ended('t2');
+  assert.equal(tasks.size, 1);
+  assert.equal(tasks.get('t1')?.state, 'TASK_RUNNING');
 });
 
 function waiter(taskId: string): Waiter {
-  return { taskId, demand: { id: taskId, resources: { cpus: 0.1, mem: 32 } }, uniqueGroups: [], since: 0, resolve: () => undefined, seenOffers: new Set(), offersSeen: 0, reasons: new Map() };
+  return { taskId, demand: { id: taskId, resources: { cpus: 0.1, mem: 32 } }, uniqueGroups: [], since: 0, resolve: () => undefined, abandon: () => undefined, seenOffers: new Set(), offersSeen: 0, reasons: new Map() };
 }
 
 test('waiting jobs: served in arrival order, a re-placed task first; statistics kept between polls for 10 min', () => {

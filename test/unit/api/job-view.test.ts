@@ -6,7 +6,7 @@ import type { JobProgress } from '../../../workflows/progress.js';
 const created = new Date('2026-01-01T00:00:00.000Z');
 
 function facts(progress: JobProgress | undefined, over: Partial<JobFacts> = {}): JobFacts {
-  return { id: 'job-1', progress, executionStatus: 'RUNNING', searchStatus: 'WAITING', createdAt: created, closedAt: undefined, labels: {}, name: undefined, ...over };
+  return { id: 'job-1', progress, executionStatus: 'RUNNING', searchStatus: 'WAITING_FOR_OFFER', memo: {}, createdAt: created, closedAt: undefined, labels: {}, name: undefined, ...over };
 }
 
 const base = (over: Partial<JobProgress> = {}): JobProgress => ({ jobId: 'job-1', status: 'WAITING', phase: 'pending', attempts: [], ...over });
@@ -30,8 +30,28 @@ test('a closed workflow whose progress did not finish takes the execution status
 
 test('without progress, open workflows fall back to the search attribute', () => {
   assert.equal(apiStatus(undefined, 'RUNNING', 'RUNNING'), 'RUNNING');
-  assert.equal(apiStatus(undefined, 'RUNNING', 'WAITING'), 'QUEUED');
+  assert.equal(apiStatus(undefined, 'RUNNING', 'LAUNCHING'), 'LAUNCHING');
+  assert.equal(apiStatus(undefined, 'RUNNING', 'WAITING_FOR_OFFER'), 'WAITING_FOR_OFFER');
+  // Written by jobs started before the one vocabulary.
+  assert.equal(apiStatus(undefined, 'RUNNING', 'WAITING'), 'WAITING_FOR_OFFER');
   assert.equal(apiStatus(undefined, 'RUNNING', undefined), 'QUEUED');
+  // A closed job's attribute tells TIMED_OUT from FAILED.
+  assert.equal(apiStatus(undefined, 'FAILED', 'TIMED_OUT'), 'TIMED_OUT');
+  assert.equal(apiStatus(undefined, 'TERMINATED', 'RUNNING'), 'CANCELLED');
+});
+
+test('a list row of a succeeded job says exit code 0 without a memo', () => {
+  const v = jobView(facts(undefined, { executionStatus: 'COMPLETED', searchStatus: 'SUCCEEDED', closedAt: created }));
+  assert.equal(v.exitCode, 0);
+  assert.equal(v.message, 'task finished');
+});
+
+test('a list row (no progress) shows the memo written at the end', () => {
+  const v = jobView(facts(undefined, { executionStatus: 'FAILED', searchStatus: 'FAILED', closedAt: created, memo: { exitCode: 3, message: 'all 1 attempts used; last attempt: TASK_FAILED', startedAt: '2026-01-01T00:00:01.000Z' } }));
+  assert.equal(v.status, 'FAILED');
+  assert.equal(v.exitCode, 3);
+  assert.equal(v.message, 'all 1 attempts used; last attempt: TASK_FAILED');
+  assert.equal(v.startedAt, '2026-01-01T00:00:01.000Z');
 });
 
 test('the job view carries attempts, exit code, timestamps and links', () => {

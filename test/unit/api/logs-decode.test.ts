@@ -22,6 +22,9 @@ test('canonical JSON ignores key order; list queries quote their values', () => 
   assert.equal(canonicalJson({ b: 1, a: [{ d: 2, c: 3 }] }), canonicalJson({ a: [{ c: 3, d: 2 }], b: 1 }));
   assert.equal(
     listQuery('fw', { status: 'LAUNCHING', labels: ["k=it's"] }),
-    "WorkflowType = 'jobWorkflow' AND MesoflowFramework = 'fw' AND MesoflowJobStatus IN ('WAITING', 'RUNNING') AND MesoflowLabels = 'k=it\\'s'",
+    "WorkflowType = 'jobWorkflow' AND MesoflowFramework = 'fw' AND ExecutionStatus != 'ContinuedAsNew' AND MesoflowJobStatus = 'LAUNCHING' AND ExecutionStatus = 'Running' AND MesoflowLabels = 'k=it\\'s'",
   );
+  // The attribute holds the API's status: exact filters (and the value older jobs wrote for waiting ones).
+  assert.match(listQuery('fw', { status: 'WAITING_FOR_OFFER', labels: [] }), /MesoflowJobStatus IN \('WAITING_FOR_OFFER', 'WAITING'\) AND ExecutionStatus = 'Running'$/);
+  assert.match(listQuery('fw', { status: 'TIMED_OUT', labels: [] }), /AND MesoflowJobStatus = 'TIMED_OUT'$/);
 });

@@ -90,6 +90,17 @@ test('an ACK before Temporal recorded the update, or of an update it never recor
   assert.equal(f.get('status_updates_acked_after_job_ended_count'), 1);
 });
 
+test("an update the attempt's activity recorded (heartbeat first, shown at its completion) is not early; a signal shown later is", () => {
+  const viaActivity = cleanRun();
+  viaActivity.histories.set('a', { updates: [{ uuid: 'u1', at: 140 }, { uuid: 'u2', at: 165, viaActivity: true }], closedAt: 170 });
+  const f = byName(viaActivity);
+  assert.equal(f.get('status_updates_acked_before_recorded_count'), 0);
+  assert.equal(f.get('status_updates_recorded_by_activity_heartbeat_count'), 1);
+  const signalLater = cleanRun();
+  signalLater.histories.set('a', { updates: [{ uuid: 'u1', at: 140 }, { uuid: 'u2', at: 165 }], closedAt: 170 });
+  assert.equal(byName(signalLater).get('status_updates_acked_before_recorded_count'), 1);
+});
+
 test('lost, launched twice, stuck and budget-charged jobs each break the targets', () => {
   const lost = cleanRun();
   lost.launches = lost.launches.filter((l) => l.taskId !== 'a.1');
