@@ -6,7 +6,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.mesoflow/**', 'coverage/**', 'dist/**', '**/*.d.ts'] },
+  { ignores: ['node_modules/**', '.mesoflow/**', 'coverage/**', 'dist/**', 'dist-edge/**', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

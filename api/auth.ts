@@ -1,14 +1,18 @@
 // Bearer-token auth for /v1 when a token is configured. The comparison is
 // constant-time: both sides are hashed to equal-length digests first, so
 // neither the content nor the length of the token leaks through timing.
-import { createHash, timingSafeEqual } from 'node:crypto';
+// Web Crypto, not node:crypto, so that the same check runs at the edge.
 import type { MiddlewareHandler } from 'hono';
 import { problems, sendProblem } from './problem.js';
 
-const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+const digest = async (s: string) => new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(s)));
 
-export function tokenMatches(expected: string, given: string): boolean {
-  return timingSafeEqual(digest(expected), digest(given));
+export async function tokenMatches(expected: string, given: string): Promise<boolean> {
+  const [a, b] = await Promise.all([digest(expected), digest(given)]);
+  // Every byte is compared whatever the first difference (equal lengths: 32).
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number);
+  return diff === 0;
 }
 
 /** The token of an `Authorization: Bearer <token>` header, or undefined. */
@@ -25,7 +29,7 @@ export function bearerAuth(token: string | undefined): MiddlewareHandler {
     const given = bearerToken(c.req.header('authorization'));
     const challenge = { 'WWW-Authenticate': 'Bearer realm="mesoflow"' };
     if (given === undefined) return sendProblem(c, problems.unauthorized('an Authorization: Bearer token is required'), challenge);
-    if (!tokenMatches(token, given)) return sendProblem(c, problems.unauthorized('the bearer token is not valid'), challenge);
+    if (!(await tokenMatches(token, given))) return sendProblem(c, problems.unauthorized('the bearer token is not valid'), challenge);
     return next();
   };
 }

@@ -1,29 +1,14 @@
-// The /docs page: Swagger UI served from the swagger-ui-dist package in
-// node_modules, not from a CDN, so the docs work on machines without
-// internet access. The two assets are read once and kept in memory.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+// The /docs page: Swagger UI served by this API itself (assets from the
+// swagger-ui-dist package, read from disk on Node and bundled at the edge),
+// not from a CDN, so the docs work without internet access. Edge-safe.
 import type { Hono } from 'hono';
+import type { DocsAssetName, DocsAssets } from './context.js';
+import { problems } from './problem.js';
 
-const assets = {
+const assets: Record<DocsAssetName, string> = {
   'swagger-ui.css': 'text/css; charset=utf-8',
   'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
-} as const;
-type AssetName = keyof typeof assets;
-
-let distDir: string | undefined;
-const cache = new Map<AssetName, Buffer>();
-
-function asset(name: AssetName): Buffer {
-  let body = cache.get(name);
-  if (!body) {
-    distDir ??= dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
-    body = readFileSync(join(distDir, name));
-    cache.set(name, body);
-  }
-  return body;
-}
+};
 
 export function docsPage(): string {
   return `<!doctype html>
@@ -35,13 +20,18 @@ export function docsPage(): string {
 </body></html>`;
 }
 
-export function registerDocsRoutes(app: Hono): void {
-  app.get('/docs', (c) => c.html(docsPage()));
-  for (const [name, type] of Object.entries(assets) as Array<[AssetName, string]>) {
+export function registerDocsRoutes(app: Hono, read: DocsAssets | undefined): void {
+  app.get('/docs', (c) => {
+    if (!read) throw problems.notImplemented('this deployment serves no Swagger UI; the OpenAPI document is at /openapi.json');
+    return c.html(docsPage());
+  });
+  for (const [name, type] of Object.entries(assets) as Array<[DocsAssetName, string]>) {
     app.get(`/docs/${name}`, (c) => {
+      if (!read) throw problems.notFound(`no route GET /docs/${name}`);
       c.header('Content-Type', type);
       c.header('Cache-Control', 'public, max-age=86400');
-      return c.body(new Uint8Array(asset(name)));
+      const body = read(name);
+      return c.body(typeof body === 'string' ? body : new Uint8Array(body));
     });
   }
 }

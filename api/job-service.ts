@@ -1,29 +1,49 @@
 // The API's view of jobs in Temporal: start (idempotent by id), read,
 // list through visibility, cancel. A job is a jobWorkflow; its spec's hash
 // is kept in the memo so that a resubmission can be compared to it.
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { liveAttemptDetails, type PendingActivity } from './live-attempt.js';
+// Temporal is reached through TemporalAccess (gRPC on Node, HTTP at the
+// edge), so this file runs on both: no Node built-ins, no Temporal client.
+import { PROGRESS_QUERY } from '../activities/contract.js';
 import type { JobSpec } from '../workflows/job-spec.js';
-import { progressQuery } from '../workflows/job-messages.js';
+import type { JobTuning } from '../workflows/job-workflow.js';
 import { JOB_WORKFLOW_TYPE, jobStartOptions } from '../workflows/job-start.js';
 import { legacySearchStatuses, type JobMemo } from '../workflows/job-status.js';
-import type { JobTuning } from '../workflows/job-workflow.js';
 import { withLiveAttempt, type JobProgress } from '../workflows/progress.js';
 import { specHash as hashOf } from '../workflows/spec-hash.js';
 import { batchIdKey, frameworkKey, jobStatusKey, labelsKey } from '../workflows/search-attribute-keys.js';
-import { newJobId } from '../worker/job-client.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
-import { summaryFromRaw, type ExecutionSummary } from './execution-summary.js';
+import { liveAttemptDetails } from './live-attempt.js';
 import type { ExecutionStatus, JobFacts } from './job-view.js';
 import { labelsFromKeywords } from './job-view.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { base64ToBytes, base64url } from './temporal/payload-json.js';
 import type { ApiJobStatus } from './schemas.js';
 import { problems } from './problem.js';
+import { TemporalError, type SearchAttributeEntry, type SearchAttributeType, type TemporalAccess, type WorkflowSummary } from './temporal/access.js';
+
+/** The SDK's search attribute kinds (what job-start.ts's typed keys carry) to Temporal's type names. */
+const attrTypes: Record<string, SearchAttributeType> = {
+  KEYWORD: 'Keyword',
+  KEYWORD_LIST: 'KeywordList',
+  TEXT: 'Text',
+  INT: 'Int',
+  DOUBLE: 'Double',
+  BOOL: 'Bool',
+  DATETIME: 'Datetime',
+};
+
+/** job-start.ts's typed search attributes as TemporalAccess entries. */
+export function searchAttributeEntries(typed: ReadonlyArray<{ key: { name: string; type: string }; value: unknown }>): SearchAttributeEntry[] {
+  return typed.map(({ key, value }) => {
+    const type = attrTypes[key.type];
+    if (type === undefined) throw new Error(`search attribute ${key.name}: unknown type ${key.type}`);
+    return { name: key.name, type, value: (value instanceof Date ? value.toISOString() : value) as SearchAttributeEntry['value'] };
+  });
+}
 
 export { JOB_WORKFLOW_TYPE };
 
 export interface JobServiceOptions {
-  client: Client;
-  namespace: string;
+  temporal: TemporalAccess;
   frameworkName: string;
   /** Task queue of the job workflows (the worker's). */
   taskQueue: string;
@@ -38,6 +58,9 @@ export { canonicalJson } from '../workflows/spec-hash.js';
 export function specHash(spec: JobSpec): string {
   return hashOf(spec);
 }
+
+/** A fresh job id (the same form as worker/job-client.ts's newJobId, without node:crypto). */
+export const newJobId = (): string => `job-${crypto.randomUUID()}`;
 
 export interface CreateResult {
   created: boolean;
@@ -73,21 +96,32 @@ export function listQuery(frameworkName: string, f: Pick<ListFilter, 'status' | 
 }
 
 export class JobService {
-  private readonly client: Client;
+  private readonly temporal: TemporalAccess;
   /** Views of closed jobs never change: keep their progress (bounded). */
   private readonly closed = new Map<string, JobProgress>();
 
   constructor(readonly options: JobServiceOptions) {
-    this.client = options.client;
+    this.temporal = options.temporal;
   }
 
   async create(spec: JobSpec, id: string | undefined): Promise<CreateResult> {
     const jobId = id ?? newJobId();
     // The one way a job is started (also by tests, batches and schedules): memo, search attributes, id policy, steps.
-    const { workflowType, ...options } = jobStartOptions({ jobId, spec, frameworkName: this.options.frameworkName, taskQueue: this.options.taskQueue, tuning: this.options.tuning });
+    const { workflowType, typedSearchAttributes, workflowIdReusePolicy, ...options } = jobStartOptions({
+      jobId,
+      spec,
+      frameworkName: this.options.frameworkName,
+      taskQueue: this.options.taskQueue,
+      tuning: this.options.tuning,
+    });
     const hash = specHash(spec);
-    try {
-      await this.client.workflow.start(workflowType, { ...options, workflowIdConflictPolicy: 'FAIL' });
+    const started = await this.temporal.startWorkflow({
+      ...options,
+      workflowType,
+      searchAttributes: searchAttributeEntries(typedSearchAttributes),
+      idReusePolicy: workflowIdReusePolicy,
+    });
+    if (started.started) {
       return {
         created: true,
         facts: {
@@ -102,72 +136,64 @@ export class JobService {
           name: spec.name,
         },
       };
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
-    const existing = await this.describe(jobId);
+    const existing = await this.temporal.describeWorkflow(jobId);
     if (existing === undefined) throw problems.conflict(`the id ${jobId} is taken`);
-    if (existing.info.type !== JOB_WORKFLOW_TYPE || existing.info.memo?.specHash !== hash) {
+    if (existing.type !== JOB_WORKFLOW_TYPE || existing.memo.specHash !== hash) {
       throw problems.conflict(`a job with id ${jobId} exists with a different spec`);
     }
-    return { created: false, facts: await this.factsOf(existing.info, true) };
+    return { created: false, facts: await this.factsOf(existing, true) };
   }
 
   /** The job's facts, or undefined when no job has this id. */
   async get(id: string): Promise<JobFacts | undefined> {
-    const d = await this.describe(id);
-    if (d === undefined || d.info.type !== JOB_WORKFLOW_TYPE) return undefined;
-    const facts = await this.factsOf(d.info, true);
-    if (facts.progress) facts.progress = withLiveAttempt(facts.progress, liveAttemptDetails(d.pending));
+    const d = await this.temporal.describeWorkflow(id);
+    if (d === undefined || d.type !== JOB_WORKFLOW_TYPE) return undefined;
+    const facts = await this.factsOf(d, true);
+    if (facts.progress) facts.progress = withLiveAttempt(facts.progress, liveAttemptDetails(d.pendingActivities));
     return facts;
   }
 
   async list(f: ListFilter): Promise<{ jobs: JobFacts[]; nextCursor: string | null }> {
     const query = listQuery(this.options.frameworkName, f);
     const invalidCursor = () => problems.invalid('cursor is not one this API returned for this query', [{ path: 'cursor', message: 'invalid cursor' }]);
-    let nextPageToken: Uint8Array | undefined;
+    let pageToken: string | undefined;
     if (f.cursor !== undefined) {
-      nextPageToken = decodeCursor(f.cursor, query);
-      if (nextPageToken === undefined) throw invalidCursor();
+      const token = decodeCursor(f.cursor, query);
+      if (token === undefined) throw invalidCursor();
+      pageToken = base64url(token);
     }
-    const res = await this.client.workflowService
-      .listWorkflowExecutions({
-        namespace: this.options.namespace,
-        pageSize: f.limit,
-        query,
-        ...(nextPageToken ? { nextPageToken } : {}),
-      })
-      .catch((err: unknown) => {
-        if (f.cursor !== undefined && /token|cursor|invalid/i.test(String((err as Error).message))) throw invalidCursor();
-        throw err;
-      });
-    const converter = this.client.options.loadedDataConverter.payloadConverter;
+    const res = await this.temporal.listWorkflows({ query, pageSize: f.limit, ...(pageToken !== undefined ? { pageToken } : {}) }).catch((err: unknown) => {
+      if (f.cursor !== undefined && err instanceof TemporalError && err.kind === 'invalid-argument') throw invalidCursor();
+      throw err;
+    });
     // A row is what visibility holds (search attributes and memo): no
     // workflow is asked, so a page costs this one call.
-    const jobs = await Promise.all((res.executions ?? []).map((raw) => this.factsOf(summaryFromRaw(raw, converter), false)));
-    const token = res.nextPageToken;
-    return { jobs, nextCursor: token && token.length > 0 ? encodeCursor(token, query) : null };
+    const jobs = await Promise.all(res.executions.map((i) => this.factsOf(i, false)));
+    return { jobs, nextCursor: res.nextPageToken ? encodeCursor(base64ToBytes(res.nextPageToken), query) : null };
   }
 
   /** Requests cancellation. 'cancelled' also when it was cancelled before; 'ended' when it ended otherwise. */
   async cancel(id: string): Promise<'requested' | 'already-cancelled' | 'ended' | 'not-found'> {
-    const d = await this.describe(id);
-    if (d === undefined || d.info.type !== JOB_WORKFLOW_TYPE) return 'not-found';
-    const s = d.info.status.name;
+    const d = await this.temporal.describeWorkflow(id);
+    if (d === undefined || d.type !== JOB_WORKFLOW_TYPE) return 'not-found';
+    const s = d.status;
     if (s === 'CANCELLED' || s === 'TERMINATED') return 'already-cancelled';
     if (s !== 'RUNNING') return 'ended';
-    await this.client.workflow.getHandle(id).cancel();
+    await this.temporal.cancelWorkflow(id);
     return 'requested';
   }
 
-  /** The progress query, or undefined when it cannot be answered in time (no worker, first task pending). */
+  /**
+   * The progress query (workflows/job-messages.ts's progressQuery: name
+   * PROGRESS_QUERY, no arguments, a JobProgress), or undefined when it cannot
+   * be answered in time (no worker, first task pending).
+   */
   async progress(id: string, closed: boolean): Promise<JobProgress | undefined> {
     const cached = this.closed.get(id);
     if (cached) return cached;
     try {
-      const p = await this.client.withDeadline(Date.now() + (this.options.queryTimeoutMs ?? 10_000), () =>
-        this.client.workflow.getHandle(id).query(progressQuery),
-      );
+      const p = await this.temporal.queryWorkflow<JobProgress>(id, PROGRESS_QUERY, [], this.options.queryTimeoutMs ?? 10_000);
       if (closed && p.phase === 'terminal') {
         if (this.closed.size >= 1000) this.closed.delete(this.closed.keys().next().value as string);
         this.closed.set(id, p);
@@ -178,33 +204,26 @@ export class JobService {
     }
   }
 
-  private async describe(id: string): Promise<{ info: ExecutionSummary; pending: readonly PendingActivity[] | null | undefined } | undefined> {
-    try {
-      const d = await this.client.workflow.getHandle(id).describe();
-      return { info: d, pending: d.raw.pendingActivities };
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return undefined;
-      throw err;
-    }
-  }
-
   /** `ask`: query the workflow for its progress (a single job); a list row is built from visibility alone. */
-  private async factsOf(info: ExecutionSummary, ask: boolean): Promise<JobFacts> {
-    const closed = info.status.name !== 'RUNNING';
+  private async factsOf(info: WorkflowSummary, ask: boolean): Promise<JobFacts> {
+    const closed = info.status !== 'RUNNING';
     const progress = ask ? await this.progress(info.workflowId, closed) : undefined;
-    const memo = (info.memo ?? {}) as JobMemo;
+    const memo = info.memo as JobMemo;
     const name = memo.name;
+    const searchStatus = info.searchAttributes[jobStatusKey.name];
+    const labels = info.searchAttributes[labelsKey.name];
+    const batchId = info.searchAttributes[batchIdKey.name];
     return {
       id: info.workflowId,
       progress,
-      executionStatus: info.status.name as ExecutionStatus,
-      searchStatus: info.typedSearchAttributes.get(jobStatusKey),
+      executionStatus: info.status as ExecutionStatus,
+      searchStatus: typeof searchStatus === 'string' ? searchStatus : undefined,
       memo,
       createdAt: info.startTime,
       closedAt: info.closeTime,
-      labels: labelsFromKeywords(info.typedSearchAttributes.get(labelsKey)),
+      labels: labelsFromKeywords(Array.isArray(labels) ? labels.filter((l): l is string => typeof l === 'string') : undefined),
       name: typeof name === 'string' ? name : undefined,
-      batchId: info.typedSearchAttributes.get(batchIdKey),
+      batchId: typeof batchId === 'string' ? batchId : undefined,
     };
   }
 }

@@ -4,18 +4,9 @@
 import { Agent, request, type Dispatcher } from 'undici';
 import type { LeaderDetector } from '../mesos/leader/detector.js';
 import { resolveLocation } from '../mesos/client/index.js';
+import { LogReadError, sandboxPath, type LogReader } from './log-source.js';
 
-export class LogReadError extends Error {
-  constructor(
-    message: string,
-    readonly context: { agentId?: string; path?: string; status?: number },
-    /** true when the file (or its agent) does not exist (yet). */
-    readonly notFound = false,
-  ) {
-    super(message);
-    this.name = 'LogReadError';
-  }
-}
+export { LogReadError, sandboxPath };
 
 export interface AgentAddress {
   id: string;
@@ -83,7 +74,7 @@ export interface AgentFilesClientOptions {
   credentials?: { principal: string; secret: string } | undefined;
 }
 
-export class AgentFilesClient {
+export class AgentFilesClient implements LogReader {
   private readonly agents = new Map<string, AgentAddress>();
   private readonly timeoutMs: number;
   private readonly dispatcher: Dispatcher | undefined;
@@ -179,7 +170,3 @@ export class AgentFilesClient {
   }
 }
 
-/** The virtual sandbox path of a command task's file (the executor id is the task id). */
-export function sandboxPath(frameworkId: string, taskId: string, file: 'stdout' | 'stderr'): string {
-  return `/frameworks/${frameworkId}/executors/${taskId}/runs/latest/${file}`;
-}

@@ -52,6 +52,8 @@ export const problems = {
   unauthorized: (detail: string) => new ApiProblem(401, 'unauthorized', 'Unauthorized', detail),
   tooLarge: (limit: number) => new ApiProblem(413, 'payload-too-large', 'Payload too large', `the request body exceeds ${limit} bytes`),
   unavailable: (detail: string) => new ApiProblem(503, 'unavailable', 'Service unavailable', detail),
+  /** What this deployment cannot do (e.g. the edge build), and where to go instead. */
+  notImplemented: (detail: string) => new ApiProblem(501, 'not-implemented', 'Not implemented here', detail),
   methodNotAllowed: (method: string, path: string, allowed: string[]) =>
     new ApiProblem(405, 'method-not-allowed', 'Method not allowed', `${method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`),
 };

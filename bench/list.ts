@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { JobService } from '../api/job-service.js';
+import { GrpcTemporalAccess } from '../api/temporal/grpc-access.js';
 import { startDevServer } from '../stack/temporal-dev-server.js';
 import { jobStatuses } from '../workflows/job-status.js';
 import { JOB_STEPS_VERSION, type JobWorkflowInput } from '../workflows/job-workflow.js';
@@ -41,7 +42,7 @@ export async function run(): Promise<void> {
   const client = new Client({ connection, namespace: server.namespace });
   const frameworkName = `bench-${randomUUID().slice(0, 8)}`;
   const taskQueue = `bench-list-${frameworkName}`;
-  const service = new JobService({ client, namespace: server.namespace, frameworkName, taskQueue });
+  const service = new JobService({ temporal: new GrpcTemporalAccess(client, server.namespace), frameworkName, taskQueue });
   try {
     const t0 = performance.now();
     await mapLimit(JOBS, 64, async (i) => {

@@ -2,6 +2,7 @@
 // (tsx loads TypeScript). Node 20's `--test` does not expand globs, so the
 // file list is built here. One Temporal dev server is started for the whole
 // run and handed to the test files through MESOFLOW_TEST_TEMPORAL_ADDRESS
+// (gRPC) and MESOFLOW_TEST_TEMPORAL_HTTP_ADDRESS (its HTTP/JSON API)
 // (a file run on its own starts its own; see test/support/temporal.ts).
 // Nothing may hang: every test file, and every test in it, fails after
 // MESOFLOW_TEST_TIMEOUT_MS (default 15 min; Node 20's --test-timeout bounds
@@ -56,7 +57,7 @@ const testArgs = ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-c
 const child = spawn(process.execPath, [...testArgs, ...files], {
   cwd: root,
   stdio: 'inherit',
-  env: { ...process.env, NODE_NO_WARNINGS: '1', ...(server ? { MESOFLOW_TEST_TEMPORAL_ADDRESS: server.address } : {}) },
+  env: { ...process.env, NODE_NO_WARNINGS: '1', ...(server ? { MESOFLOW_TEST_TEMPORAL_ADDRESS: server.address, MESOFLOW_TEST_TEMPORAL_HTTP_ADDRESS: server.httpAddress } : {}) },
 });
 const stopAll = () => child.kill('SIGTERM');
 process.on('SIGINT', stopAll);

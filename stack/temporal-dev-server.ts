@@ -18,6 +18,8 @@ export interface DevServerOptions {
   dbFile?: string;
   /** gRPC port; a free ephemeral port when unset. */
   port?: number;
+  /** Port of the frontend's HTTP/JSON API (what the edge API talks to); a free ephemeral port when unset. */
+  httpPort?: number;
   /** Web UI port; no UI when unset and `ui` is false. */
   uiPort?: number;
   ui?: boolean;
@@ -30,6 +32,8 @@ export interface DevServerOptions {
 
 export interface DevServer {
   address: string;
+  /** host:port of the HTTP/JSON API (`--http-port`). */
+  httpAddress: string;
   namespace: string;
   uiUrl: string | undefined;
   process: ChildProcess;
@@ -95,7 +99,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   // A free port can be taken between picking it and the server binding it: retry.
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = options.port ?? (await freePort());
-    const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--namespace', namespace, '--log-level', 'error'];
+    const httpPort = options.httpPort ?? (await freePort());
+    const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--http-port', String(httpPort), '--namespace', namespace, '--log-level', 'error'];
     let uiUrl: string | undefined;
     if (options.ui || options.uiPort !== undefined) {
       const uiPort = options.uiPort ?? (await freePort());
@@ -135,6 +140,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     process.once('exit', onParentExit);
     return {
       address,
+      httpAddress: `127.0.0.1:${httpPort}`,
       namespace,
       uiUrl,
       process: child,

@@ -1,7 +1,7 @@
 // Starting and reading jobs from outside (the HTTP API, the CLI, tests):
 // a job is a jobWorkflow on the worker's task queue.
 import { randomUUID } from 'node:crypto';
-import type { Client, WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { defaultPayloadConverter, type Client, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { liveAttemptDetails } from '../api/live-attempt.js';
 import { jobSpec, type JobSpecInput } from '../workflows/job-spec.js';
 import { progressQuery } from '../workflows/job-messages.js';
@@ -48,7 +48,11 @@ export async function jobProgressLive(handle: WorkflowHandle): Promise<JobProgre
   const progress = await jobProgress(handle);
   try {
     const desc = await handle.describe();
-    return withLiveAttempt(progress, liveAttemptDetails(desc.raw.pendingActivities));
+    const pending = (desc.raw.pendingActivities ?? []).map((a) => ({
+      type: a.activityType?.name ?? '',
+      heartbeatDetails: (a.heartbeatDetails?.payloads ?? []).map((p) => defaultPayloadConverter.fromPayload(p)),
+    }));
+    return withLiveAttempt(progress, liveAttemptDetails(pending));
   } catch {
     // The recorded progress is still a fair answer.
     return progress;

@@ -25,6 +25,7 @@ export function registerEventRoutes(app: Hono, ctx: ApiContext): void {
       let seq = 0;
       let facts = first;
       let lastWrite = Date.now();
+      const endBy = ctx.deps.eventStreamMaxMs !== undefined ? Date.now() + ctx.deps.eventStreamMaxMs : Infinity;
       while (!aborted) {
         const job = ctx.view(facts);
         const key = changeKey(job);
@@ -38,6 +39,8 @@ export function registerEventRoutes(app: Hono, ctx: ApiContext): void {
           lastWrite = Date.now();
         }
         if (isTerminal(job.status)) break;
+        // Bounded streams (edge runtimes): end; EventSource reconnects and gets the current state first.
+        if (Date.now() >= endBy) break;
         await stream.sleep(pollMs);
         if (aborted) break;
         const next = await ctx.service.get(id).catch((err: unknown) => {

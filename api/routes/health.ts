@@ -15,11 +15,14 @@ interface Check {
 }
 
 const withTimeout = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
-  Promise.race([p, new Promise<T>((_r, reject) => setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms).unref())]);
+  new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+    p.then(resolve, reject).finally(() => clearTimeout(timer));
+  });
 
 async function temporalCheck(ctx: ApiContext): Promise<Check> {
   try {
-    await withTimeout(ctx.deps.client.workflowService.getSystemInfo({}), 3000, 'Temporal');
+    await ctx.deps.temporal.checkReachable(3000);
     return { ok: true, detail: 'reachable' };
   } catch (err) {
     return { ok: false, detail: `unreachable: ${(err as Error).message}` };
@@ -32,24 +35,22 @@ async function temporalCheck(ctx: ApiContext): Promise<Check> {
  * proves the subscription succeeded at least once.
  */
 async function sessionCheck(ctx: ApiContext): Promise<Check> {
-  const handle = ctx.deps.client.workflow.getHandle(sessionWorkflowId(ctx.deps.frameworkName));
+  const id = sessionWorkflowId(ctx.deps.frameworkName);
   try {
-    const d = await withTimeout(handle.describe(), 3000, 'describe session');
-    if (d.status.name !== 'RUNNING') return { ok: false, detail: `session workflow is ${d.status.name}` };
-    const hold = (d.raw.pendingActivities ?? []).find((a) => a.activityType?.name === 'holdSession');
-    if (!hold || Number(hold.state) !== PENDING_ACTIVITY_STATE_STARTED) {
+    const d = await withTimeout(ctx.deps.temporal.describeWorkflow(id), 3000, 'describe session');
+    if (d === undefined) return { ok: false, detail: `session not found or not answering: no workflow ${id}` };
+    if (d.status !== 'RUNNING') return { ok: false, detail: `session workflow is ${d.status}` };
+    const hold = d.pendingActivities.find((a) => a.type === 'holdSession');
+    if (!hold || !hold.started) {
       return { ok: false, detail: 'no worker holds the framework session' };
     }
-    const frameworkId = await withTimeout(handle.query<string | undefined>(FRAMEWORK_ID_QUERY), 3000, 'session query').catch(() => undefined);
+    const frameworkId = await ctx.deps.temporal.queryWorkflow<string | undefined>(id, FRAMEWORK_ID_QUERY, [], 3000).catch(() => undefined);
     if (!frameworkId) return { ok: false, detail: 'the framework has not subscribed yet' };
     return { ok: true, detail: 'held by a worker', frameworkId };
   } catch (err) {
     return { ok: false, detail: `session not found or not answering: ${(err as Error).message}` };
   }
 }
-
-/** temporal.api.enums.v1.PendingActivityState (the proto package is not a direct dependency). */
-const PENDING_ACTIVITY_STATE_STARTED = 2;
 
 /**
  * With MESOS_MASTER=zk://…: whether ZooKeeper names a leading master. A
@@ -81,11 +82,11 @@ export function registerHealthRoutes(app: Hono, ctx: ApiContext): void {
     try {
       const counts = await withTimeout(
         // The API's own statuses, counted with the list's exact filters.
-        Promise.all(jobStatuses.map((s) => ctx.deps.client.workflow.count(listQuery(ctx.deps.frameworkName, { status: s, labels: [] })))),
+        Promise.all(jobStatuses.map((s) => ctx.deps.temporal.countWorkflows(listQuery(ctx.deps.frameworkName, { status: s, labels: [] })))),
         5000,
         'Temporal visibility',
       );
-      jobStatuses.forEach((s, i) => byStatus.push({ labels: { status: s }, value: counts[i]?.count ?? 0 }));
+      jobStatuses.forEach((s, i) => byStatus.push({ labels: { status: s }, value: counts[i] ?? 0 }));
     } catch {
       up = 0;
     }

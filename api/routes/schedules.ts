@@ -5,7 +5,7 @@ import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { BATCH_WORKFLOW_TYPE } from '../../workflows/job-start.js';
 import { BatchService } from '../batch-service.js';
-import type { ApiContext } from '../context.js';
+import type { NodeApiContext as ApiContext } from '../context.js';
 import { problems, sendProblem } from '../problem.js';
 import {
   backfillRequestSchema,

@@ -6,13 +6,16 @@ import { searchAttributeDefs } from '../../workflows/search-attributes.js';
 
 export interface TestTemporal {
   address: string;
+  /** host:port of the server's HTTP/JSON API. */
+  httpAddress: string;
   namespace: string;
   release(): Promise<void>;
 }
 
 export async function useTemporal(): Promise<TestTemporal> {
   const shared = process.env.MESOFLOW_TEST_TEMPORAL_ADDRESS;
-  if (shared) return { address: shared, namespace: 'default', release: async () => {} };
+  const sharedHttp = process.env.MESOFLOW_TEST_TEMPORAL_HTTP_ADDRESS;
+  if (shared && sharedHttp) return { address: shared, httpAddress: sharedHttp, namespace: 'default', release: async () => {} };
   const server = await startDevServer({ searchAttributes: [...searchAttributeDefs] });
-  return { address: server.address, namespace: server.namespace, release: () => server.stop() };
+  return { address: server.address, httpAddress: server.httpAddress, namespace: server.namespace, release: () => server.stop() };
 }

@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { Hono } from 'hono';
 import { bearerAuth, bearerToken, tokenMatches } from '../../../api/auth.js';
 
-test('tokens compare equal only when identical, whatever their lengths', () => {
-  assert.equal(tokenMatches('abc', 'abc'), true);
-  assert.equal(tokenMatches('abc', 'abd'), false);
-  assert.equal(tokenMatches('abc', 'abcd'), false);
-  assert.equal(tokenMatches('abc', ''), false);
+test('tokens compare equal only when identical, whatever their lengths', async () => {
+  assert.equal(await tokenMatches('abc', 'abc'), true);
+  assert.equal(await tokenMatches('abc', 'abd'), false);
+  assert.equal(await tokenMatches('abc', 'abcd'), false);
+  assert.equal(await tokenMatches('abc', ''), false);
 });
 
 test('the bearer token is read from the Authorization header', () => {

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { jobSpec } from '../../../workflows/job-spec.js';
 import { batchSpecSchema } from '../../../workflows/batch-spec.js';
 import { batchStartOptions, jobStartOptions } from '../../../workflows/job-start.js';
+import { JOB_STEPS_VERSION } from '../../../workflows/job-version.js';
 import { canonicalJson, sha256Hex, specHash } from '../../../workflows/spec-hash.js';
 
 test('the pure SHA-256 gives node:crypto digests (so memo hashes written before still match)', () => {
@@ -19,13 +20,13 @@ test('jobStartOptions: workflow type, id, memo hash, search attributes, id-reuse
   assert.equal(o.workflowType, 'jobWorkflow');
   assert.equal(o.workflowId, 'j1');
   assert.equal(o.taskQueue, 'q');
-  assert.deepEqual(o.args, [{ spec, frameworkName: 'fw' }]);
+  assert.deepEqual(o.args, [{ spec, frameworkName: 'fw', steps: JOB_STEPS_VERSION }]);
   assert.deepEqual(o.memo, { specHash: specHash(spec), name: 'n' });
   assert.equal(o.workflowIdReusePolicy, 'REJECT_DUPLICATE');
   assert.deepEqual(
     o.typedSearchAttributes.map((p) => [p.key.name, p.value]),
     [
-      ['MesoflowJobStatus', 'WAITING'],
+      ['MesoflowJobStatus', 'WAITING_FOR_OFFER'],
       ['MesoflowFramework', 'fw'],
       ['MesoflowLabels', ['team=data']],
     ],
