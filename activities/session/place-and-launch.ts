@@ -161,14 +161,16 @@ class OpenAttempt {
 
   private async waitForOffer(): Promise<{ kind: 'leased'; lease: OfferLease } | { kind: 'waiting'; waiting: MatchReasonSummary | undefined }> {
     const { req } = this;
-    // Tell the workflow why the job waits as soon as the first offer was weighed for it.
+    // Tell the workflow why the job waits as soon as the first offer was weighed for it
+    // (or the session reports why no offer can come).
     let shown: MatchReasonSummary | undefined;
     let gap: number | undefined;
     let lastBeat = 0;
     const watch = setInterval(() => {
       const now = Date.now();
       const summary = this.session.waitingSummary(req.taskId);
-      if (summary === undefined || summary.offersSeen === 0 || samePicture(summary, shown)) return;
+      // Nothing to say until an offer was weighed, unless the session itself has a reason (it cannot subscribe).
+      if (summary === undefined || (summary.offersSeen === 0 && summary.reasons.length === 0) || samePicture(summary, shown)) return;
       const nextGap = nextBeatGapMs(gap, 0, this.heartbeatMs);
       if (now - lastBeat < nextGap) return;
       gap = nextBeatGapMs(gap, 1000, this.heartbeatMs);

@@ -20,7 +20,7 @@ import { createLogger } from '../../../common/logger.js';
 import { projectRoot } from '../../../stack/temporal-cli.js';
 import { AgentFilesClient, sandboxPath } from '../../../api/logs.js';
 import { mesosTlsOptions, workerConfigFromEnv } from '../../../worker/config.js';
-import { jobProgress, startJob } from '../../../worker/job-client.js';
+import { jobProgress, jobProgressLive, startJob } from '../../../worker/job-client.js';
 import { startWorker, type RunningWorker } from '../../../worker/start-worker.js';
 import { fastTuning } from '../jobs/stack.js';
 import { createTestPki, type TestPki } from '../../support/test-pki.js';
@@ -170,7 +170,7 @@ describe('Mesos basic auth and TLS against the devcluster', () => {
     const worker = await startWorker({ ...workerConfigFromEnv(env), ...tuning }, { logger: createLogger({ level: 'error' }) });
     workers.push(worker);
     const h = await startJob(worker.client, { spec: { command: 'echo never', resources: { cpus: 0.1, mem: 32 } }, frameworkName, taskQueue: `mesoflow-${frameworkName}`, tuning: fastTuning });
-    const waiting = await until(async () => (await jobProgress(h)).waiting?.reasons.find((r) => /not subscribed to Mesos/.test(r.reason)), 'the waiting job to name the TLS failure', 60_000);
+    const waiting = await until(async () => (await jobProgressLive(h)).waiting?.reasons.find((r) => /not subscribed to Mesos/.test(r.reason)), 'the waiting job to name the TLS failure', 60_000);
     assert.match(waiting.reason, new RegExp(`could not reach ${masterUrl.replace(/[.]/g, '\\.')}.*certificate`, 'i'));
     await h.cancel();
   });
@@ -188,7 +188,7 @@ describe('Mesos basic auth and TLS against the devcluster', () => {
     // Positive proof the system moved on: the waiting job says why it waits,
     // and the session asked the master again (a retry, with backoff).
     const waiting = await until(async () => {
-      const p = await jobProgress(h);
+      const p = await jobProgressLive(h);
       return p.waiting?.reasons.find((r) => /HTTP 401/.test(r.reason));
     }, 'the waiting job to name the 401', 60_000);
     assert.match(waiting.reason, /refused the framework's credentials with HTTP 401 \(principal 'mesoflow'\)/);
