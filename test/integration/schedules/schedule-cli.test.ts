@@ -68,7 +68,9 @@ test('mesoflow schedule create|list|show|pause|unpause|trigger|backfill|delete',
   const day = 86_400_000;
   const from = new Date(Date.now() - 3 * day).toISOString();
   const to = new Date(Date.now() - day).toISOString();
-  const [u, b] = await Promise.all([cli(['schedule', 'unpause', id]), cli(['schedule', 'backfill', id, '--from', from, '--to', to])]);
+  // Unpause first, then backfill: run side by side, the backfill could reach the schedule while it was still paused.
+  const u = await cli(['schedule', 'unpause', id]);
+  const b = await cli(['schedule', 'backfill', id, '--from', from, '--to', to]);
   assert.equal(u.code, 0, u.stderr);
   assert.match(u.stdout, new RegExp(`${id} unpaused`));
   assert.equal(b.code, 0, b.stderr);
