@@ -157,10 +157,14 @@ export class GrpcTemporalAccess implements TemporalAccess {
   }
 
   async queryWorkflow<T>(workflowId: string, queryType: string, args: unknown[], timeoutMs: number): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
     try {
-      return await this.client.withDeadline(Date.now() + timeoutMs, () => this.client.workflow.getHandle(workflowId).query<T, unknown[]>(queryType, ...args));
+      return await this.client.withDeadline(deadline, () => this.client.workflow.getHandle(workflowId).query<T, unknown[]>(queryType, ...args));
     } catch (err) {
-      throw toTemporalError(err, `query ${queryType} of ${workflowId}`);
+      const e = toTemporalError(err, `query ${queryType} of ${workflowId}`);
+      // grpc-js may report our own deadline as CANCELLED ("Call cancelled") rather than DEADLINE_EXCEEDED.
+      if (e.kind === 'failed' && Date.now() >= deadline) throw new TemporalError('timeout', e.message, { cause: err });
+      throw e;
     }
   }
 
