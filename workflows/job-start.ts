@@ -9,7 +9,7 @@ import type { JobSpec } from './job-spec.js';
 import type { JobTuning, JobWorkflowInput } from './job-workflow.js';
 import type { BatchSpec } from './batch-spec.js';
 import { JOB_STEPS_VERSION } from './job-version.js';
-import { batchIdKey, frameworkKey, labelsKey, startSearchAttributes } from './search-attribute-keys.js';
+import { batchIdKey, frameworkKey, labelKeywords, labelsKey, startSearchAttributes } from './search-attribute-keys.js';
 import { specHash } from './spec-hash.js';
 
 export const JOB_WORKFLOW_TYPE = 'jobWorkflow';
@@ -17,10 +17,6 @@ export const BATCH_WORKFLOW_TYPE = 'batchWorkflow';
 
 /** Job and batch ids stay unique for as long as Temporal keeps the closed workflow. */
 const ID_REUSE = 'REJECT_DUPLICATE' as const;
-
-export function labelKeywords(labels: Record<string, string>): string[] {
-  return Object.entries(labels).map(([k, v]) => `${k}=${v}`);
-}
 
 export interface JobStartParams {
   jobId: string;
