@@ -5,7 +5,7 @@
 // it, so a 10,000-job batch never holds 10,000 specs.
 import type { JobSpec } from './job-spec.js';
 import type { BatchArray, BatchSpec } from './batch-spec.js';
-import { BATCH_ENV, arrayCount } from './batch-spec.js';
+import { BATCH_ENV, arrayCount } from './batch-array.js';
 
 export interface PlanNode {
   /** The graph node's name; undefined for the top-level array. */

@@ -7,14 +7,15 @@
 // here, so every mistake is a 400 naming its path.
 import { z } from 'zod';
 import { jobSpecSchema } from './job-spec.js';
+import { BATCH_ENV, arrayCount } from './batch-array.js';
 
 /** Most jobs one batch may hold (all nodes together). */
 export const MAX_BATCH_JOBS = 50_000;
 /** Most nodes a graph may have. */
 export const MAX_GRAPH_NODES = 1000;
 
-/** Environment variables every job of a batch gets (they may also be used as `{{NAME}}` placeholders). */
-export const BATCH_ENV = { id: 'MESOFLOW_BATCH_ID', index: 'MESOFLOW_BATCH_INDEX', job: 'MESOFLOW_BATCH_JOB' } as const;
+// BATCH_ENV and arrayCount live in batch-array.ts, which the workflow imports without zod.
+export { BATCH_ENV, arrayCount };
 const reservedEnv = new Set<string>(Object.values(BATCH_ENV));
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a valid environment variable name');
@@ -105,10 +106,6 @@ export type BatchSpec = z.infer<typeof batchSpecSchema>;
 export type BatchSpecInput = z.input<typeof batchSpecSchema>;
 export type BatchArray = z.infer<typeof batchArraySchema>;
 export type GraphNode = z.infer<typeof graphNodeSchema>;
-
-export function arrayCount(a: Pick<BatchArray, 'count' | 'parameters'>): number {
-  return a.count ?? a.parameters?.length ?? 0;
-}
 
 const PLACEHOLDER = /\{\{([A-Za-z_][A-Za-z0-9_]*)\}\}/g;
 
