@@ -86,9 +86,16 @@ export class OfferRevival {
 
   /**
    * SUPPRESS a while after the last waiter left; REVIVE when suppressed and
-   * someone waits, or when a new job arrives while decline filters may hide
-   * offers it could use. Declines alone never trigger a REVIVE: an offer no
-   * waiter fits would otherwise come straight back, be declined, revived...
+   * someone waits, when a new job arrives while decline filters may hide
+   * offers it could use, or when a job arrives while none waited: the
+   * master holds the free resources (what the last ACCEPT left over) until
+   * its next allocation, up to an allocation interval away, and a REVIVE
+   * makes it allocate now. While jobs already wait, resources come with
+   * the ends of our tasks (resourcesFreed) or the master's allocations, so
+   * a backlog does not REVIVE per arriving job. Declines alone never
+   * trigger a REVIVE: an offer no waiter fits would otherwise come straight
+   * back, be declined, revived... The REVIVE goes out only if the job still
+   * waits when its (paced) timer fires: a held offer that fits it wins.
    */
   evaluate(newDemand = false): void {
     const d = this.deps;
@@ -96,7 +103,7 @@ export class OfferRevival {
     if (d.waiting() > 0) {
       clearTimeout(this.suppressTimer);
       this.suppressTimer = undefined;
-      if (this.suppressed || (this.reviveNeeded && newDemand)) this.scheduleRevive();
+      if (this.suppressed || (newDemand && (this.reviveNeeded || d.waiting() === 1))) this.scheduleRevive();
       return;
     }
     if (this.suppressed || this.suppressTimer) return;
