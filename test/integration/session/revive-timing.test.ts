@@ -1,8 +1,8 @@
-// The room of a task that ended goes to the jobs waiting for it at once, not
-// at the master's next allocation: Mesos offers recovered resources only
-// when it allocates (every allocation interval), or right after a REVIVE.
-// The devcluster here allocates once a minute, so a second job that got its
-// offer within seconds got it from the session's REVIVE.
+// Free room reaches a job at once, not at the master's next allocation:
+// Mesos offers recovered resources (a task that ended, what an ACCEPT left
+// over) only when it allocates (every allocation interval), or right after
+// a REVIVE. The devcluster here allocates once a minute, so a job that got
+// its offer within seconds got it from one of the session's REVIVEs.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { silentLogger } from '../../../common/logger.js';
@@ -63,4 +63,17 @@ test("a job waiting for the room of a task gets it when the task ends, without w
   assert.ok(Date.now() - started < ALLOCATION_INTERVAL_MS / 2, `well before the next periodic allocation (${Date.now() - started} ms)`);
   assert.equal((await session.launch({ jobId: 'job-b', attempt: 1, taskId: 'job-b.1', spec, lease: second.lease })).kind, 'launched');
   await until(() => updates.some((u) => u.taskId === 'job-b.1' && u.state === 'TASK_FINISHED'), 'the second task to finish', 20_000, 50);
+});
+
+test('a job arriving while none waits gets the free room at once, not at the next allocation', async () => {
+  // The previous test's tasks ended and nobody waits: the room sits with the master.
+  await until(() => updates.some((u) => u.taskId === 'job-b.1' && u.state === 'TASK_FINISHED'), 'the previous task to end', 20_000, 50);
+  const started = Date.now();
+  const revivesBefore = session.stats.revives;
+  const c = await session.awaitOffer({ jobId: 'job-c', taskId: 'job-c.1', spec, pollMs: 30_000 }, never);
+  assert.ok(c.kind === 'leased', `the job got an offer (${JSON.stringify(c)})`);
+  assert.ok(session.stats.revives > revivesBefore, 'the session REVIVEd for it');
+  assert.ok(Date.now() - started < ALLOCATION_INTERVAL_MS / 2, `well before the next periodic allocation (${Date.now() - started} ms)`);
+  assert.equal((await session.launch({ jobId: 'job-c', attempt: 1, taskId: 'job-c.1', spec, lease: c.lease })).kind, 'launched');
+  await until(() => updates.some((u) => u.taskId === 'job-c.1' && u.state === 'TASK_FINISHED'), 'the task to finish', 20_000, 50);
 });
