@@ -1,7 +1,9 @@
-// A backlog: BENCH_JOBS jobs (default 10,000) of `true` submitted at once
-// through the API against a devcluster with room for 200 tasks at a time
-// (4 agents of cpus:5, jobs of 0.1 cpu), with a real master's allocation
-// interval (1 s). Prints the wall time to drain the backlog, LAUNCH
+// A backlog: BENCH_JOBS jobs (default 10,000) of `sleep BENCH_TASK_SECONDS`
+// (default 10) submitted at once through the API against a devcluster with
+// room for 200 tasks at a time (4 agents of cpus:5, jobs of 0.1 cpu), with a
+// real master's allocation interval (1 s). 200 slots of 10 s tasks drain 20
+// jobs a second, fewer than Temporal starts here, so the jobs really queue
+// (with `true` they ran as fast as they arrived: a backlog of 24). Prints the wall time to drain the backlog, LAUNCH
 // operations per ACCEPT, the peak RSS of the process holding the worker (the
 // API and the load generator share it: an upper bound), the framework
 // session's matching time per offer cycle at the peak backlog, and how many
@@ -23,6 +25,7 @@ import { callsBetween, startClusterChild } from './lib/cluster-child.js';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 10_000);
 const SUBMIT_CONCURRENCY = Number(process.env.BENCH_SUBMIT_CONCURRENCY ?? 64);
+const TASK_SECONDS = Number(process.env.BENCH_TASK_SECONDS ?? 10);
 
 export async function run(): Promise<void> {
   const logger = createLogger({ level: 'error' });
@@ -53,7 +56,7 @@ export async function run(): Promise<void> {
             const res = await request(`${server.url}/v1/jobs`, {
               method: 'POST',
               headers: { 'content-type': 'application/json' },
-              body: JSON.stringify({ command: 'true', resources: { cpus: 0.1, mem: 32 } }),
+              body: JSON.stringify({ command: TASK_SECONDS > 0 ? `sleep ${TASK_SECONDS}` : 'true', resources: { cpus: 0.1, mem: 32 } }),
             });
             const body = (await res.body.json()) as { id: string };
             if (res.statusCode !== 201) throw new Error(`POST /v1/jobs answered ${res.statusCode}: ${JSON.stringify(body)}`);
@@ -70,6 +73,7 @@ export async function run(): Promise<void> {
     const c = callsBetween(before, await cluster.stats());
     console.log(`jobs: ${JOBS}`);
     console.log(`task_slots: 200`);
+    console.log(`task_seconds: ${TASK_SECONDS}`);
     console.log(`launch_operations_per_accept: ${(c.accepts > 0 ? c.launches / c.accepts : 0).toFixed(1)}`);
     console.log(`declines: ${c.declines}`);
     console.log(`declines_while_a_fitting_job_waited: ${s.stats.declinesWhileFitting - declinesBefore}`);
