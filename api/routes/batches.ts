@@ -6,7 +6,7 @@ import { streamSSE } from 'hono/streaming';
 import { parseBatchSpec } from '../../workflows/batch-spec.js';
 import { BatchService, skippedJobsOf } from '../batch-service.js';
 import { batchIdSchema, listBatchJobsQuerySchema, listBatchesQuerySchema, type ApiBatch } from '../batch-schemas.js';
-import type { NodeApiContext as ApiContext } from '../context.js';
+import type { ApiContext } from '../context.js';
 import { problems, sendProblem, type FieldError } from '../problem.js';
 import { fieldErrors, readJsonBody } from './jobs.js';
 
@@ -34,8 +34,7 @@ export function batchChangeKey(b: ApiBatch): string {
 
 export function registerBatchRoutes(app: Hono, ctx: ApiContext): BatchService {
   const service = new BatchService({
-    client: ctx.deps.client,
-    namespace: ctx.deps.namespace,
+    temporal: ctx.deps.temporal,
     frameworkName: ctx.deps.frameworkName,
     taskQueue: ctx.deps.taskQueue,
     tuning: ctx.deps.tuning,
