@@ -50,8 +50,10 @@ export function flushAt(o: OfferProgress, arrivals: Arrivals, p: FlushPolicy, no
   }
   if (o.launching === 0) return now;
   if (o.turnedAway) return now;
-  // A lone job (none arrived shortly before it) launches at once.
-  if (arrivals.lastAt - arrivals.previousAt > p.gatherMaxMs) return now;
+  // A lone job launches at once: the one before it came longer than the
+  // quiet gap earlier, so no burst is arriving (jobs submitted one after
+  // another, each a few hundred ms apart, must not each wait for the gap).
+  if (arrivals.lastAt - arrivals.previousAt > p.gatherQuietMs) return now;
   return Math.min(arrivals.lastAt + p.gatherQuietMs, o.firstLeaseAt + p.gatherMaxMs);
 }
 

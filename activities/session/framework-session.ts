@@ -249,9 +249,10 @@ export class FrameworkSession {
 
   private onUpdate(status: TaskStatus): void {
     this.stats.updates++;
-    const hostname = this.tasks.updated(status);
+    const { hostname, freed } = this.tasks.updated(status);
     this.probes.answer(status);
     this.router.deliver(status, hostname);
+    if (freed) this.revival.resourcesFreed();
   }
 
   // ---- the job-facing operations (session activities) -------------------

@@ -3,7 +3,7 @@
 // answer a retried launch. The one owner of that map: every change goes
 // through a method here, and only the framework session calls them.
 import type { TaskStatus } from '../../mesos/schemas/index.js';
-import { endsAttempt } from '../../workflows/task-states.js';
+import { endsAttempt, TERMINAL_STATES } from '../../workflows/task-states.js';
 
 export interface KnownTask {
   agentId: string | undefined;
@@ -33,13 +33,18 @@ export class KnownTasks {
     this.tasks.delete(taskId);
   }
 
-  /** A status update of a task we know; the hostname the session knows for it, if any. */
-  updated(status: TaskStatus): string | undefined {
+  /**
+   * A status update of a task we know: the hostname the session knows for
+   * it, and whether this update ended a task the master held resources
+   * for (they are free again now).
+   */
+  updated(status: TaskStatus): { hostname: string | undefined; freed: boolean } {
     const known = this.tasks.get(status.task_id.value);
-    if (!known) return undefined;
+    if (!known) return { hostname: undefined, freed: false };
+    const freed = !TERMINAL_STATES.has(known.state) && TERMINAL_STATES.has(status.state);
     known.state = status.state;
     if (status.agent_id) known.agentId = status.agent_id.value;
-    return known.hostname;
+    return { hostname: known.hostname, freed };
   }
 
   /** The update that ended the attempt was acknowledged: nothing to reconcile or place around any more. */

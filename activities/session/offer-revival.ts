@@ -19,12 +19,29 @@ export function reviveDelay(lastReviveAt: number, now: number): number {
   return Math.max(20, lastReviveAt + 250 - now);
 }
 
+/** How long the tasks ending together get to end before the REVIVE that offers their resources again (each end pushes it back this far)... */
+export const FREED_QUIET_MS = 40;
+/** ...but no further than this after the first of them. */
+export const FREED_MAX_MS = 150;
+
+/**
+ * When the REVIVE after some of our tasks ended goes out (epoch ms): once
+ * the burst of ends went quiet (a wave of short tasks ends within tens of
+ * milliseconds: one offer should carry all their room), bounded, and paced
+ * like every REVIVE.
+ */
+export function freedReviveAt(firstFreedAt: number, lastFreedAt: number, lastReviveAt: number): number {
+  return Math.max(Math.min(lastFreedAt + FREED_QUIET_MS, firstFreedAt + FREED_MAX_MS), lastReviveAt + 250);
+}
+
 export class OfferRevival {
   private suppressed = false;
   private reviveNeeded = true;
   private lastReviveAt = 0;
   private reviveTimer: NodeJS.Timeout | undefined;
   private suppressTimer: NodeJS.Timeout | undefined;
+  private freedTimer: NodeJS.Timeout | undefined;
+  private firstFreedAt = 0;
 
   constructor(private readonly deps: OfferRevivalDeps) {}
 
@@ -43,13 +60,42 @@ export class OfferRevival {
   stop(): void {
     clearTimeout(this.reviveTimer);
     clearTimeout(this.suppressTimer);
+    clearTimeout(this.freedTimer);
+  }
+
+  /**
+   * One of our tasks ended: the master freed its resources, but offers them
+   * again only at its next allocation (every second by default; Mesos does
+   * not allocate on recovered resources), while a REVIVE makes it allocate
+   * at once. So when jobs wait, the end of a wave of tasks is followed by a
+   * REVIVE (after the wave went quiet, paced) and the waiting jobs get the
+   * room without waiting for the allocation interval.
+   */
+  resourcesFreed(): void {
+    const d = this.deps;
+    if (!d.isSubscribed() || d.waiting() === 0) return;
+    const now = Date.now();
+    if (this.freedTimer === undefined) this.firstFreedAt = now;
+    clearTimeout(this.freedTimer);
+    this.freedTimer = setTimeout(() => {
+      this.freedTimer = undefined;
+      this.reviveNow();
+    }, Math.max(0, freedReviveAt(this.firstFreedAt, now, this.lastReviveAt) - now));
+    this.freedTimer.unref();
   }
 
   /**
    * SUPPRESS a while after the last waiter left; REVIVE when suppressed and
-   * someone waits, or when a new job arrives while decline filters may hide
-   * offers it could use. Declines alone never trigger a REVIVE: an offer no
-   * waiter fits would otherwise come straight back, be declined, revived...
+   * someone waits, when a new job arrives while decline filters may hide
+   * offers it could use, or when a job arrives while none waited: the
+   * master holds the free resources (what the last ACCEPT left over) until
+   * its next allocation, up to an allocation interval away, and a REVIVE
+   * makes it allocate now. While jobs already wait, resources come with
+   * the ends of our tasks (resourcesFreed) or the master's allocations, so
+   * a backlog does not REVIVE per arriving job. Declines alone never
+   * trigger a REVIVE: an offer no waiter fits would otherwise come straight
+   * back, be declined, revived... The REVIVE goes out only if the job still
+   * waits when its (paced) timer fires: a held offer that fits it wins.
    */
   evaluate(newDemand = false): void {
     const d = this.deps;
@@ -57,7 +103,7 @@ export class OfferRevival {
     if (d.waiting() > 0) {
       clearTimeout(this.suppressTimer);
       this.suppressTimer = undefined;
-      if (this.suppressed || (this.reviveNeeded && newDemand)) this.scheduleRevive();
+      if (this.suppressed || (newDemand && (this.reviveNeeded || d.waiting() === 1))) this.scheduleRevive();
       return;
     }
     if (this.suppressed || this.suppressTimer) return;
@@ -76,19 +122,23 @@ export class OfferRevival {
 
   private scheduleRevive(): void {
     if (this.reviveTimer) return;
-    const d = this.deps;
     this.reviveTimer = setTimeout(() => {
       this.reviveTimer = undefined;
-      if (!d.isSubscribed() || d.waiting() === 0) return;
-      this.suppressed = false;
-      this.reviveNeeded = false;
-      this.lastReviveAt = Date.now();
-      d.stats.revives++;
-      d.revive().catch((err: unknown) => {
-        this.reviveNeeded = true;
-        d.log.warn('REVIVE failed', { err });
-      });
+      this.reviveNow();
     }, reviveDelay(this.lastReviveAt, Date.now()));
     this.reviveTimer.unref();
+  }
+
+  private reviveNow(): void {
+    const d = this.deps;
+    if (!d.isSubscribed() || d.waiting() === 0) return;
+    this.suppressed = false;
+    this.reviveNeeded = false;
+    this.lastReviveAt = Date.now();
+    d.stats.revives++;
+    d.revive().catch((err: unknown) => {
+      this.reviveNeeded = true;
+      d.log.warn('REVIVE failed', { err });
+    });
   }
 }

@@ -19,6 +19,9 @@ test('leases still out: wait for them, the batch window (or half the lease round
 test('a lone job launches at once', () => {
   assert.equal(flushAt(offer({}), { lastAt: 990, previousAt: 100 }, p, 1050), 1050);
   assert.equal(flushAt(offer({}), { lastAt: 990, previousAt: 0 }, p, 1050), 1050);
+  // Jobs submitted one after another (the one before came more than the quiet gap earlier): no burst, no wait.
+  assert.equal(flushAt(offer({}), { lastAt: 990, previousAt: 600 }, p, 1000), 1000);
+  assert.equal(flushAt(offer({}), { lastAt: 990, previousAt: 880 }, p, 1000), 1000);
 });
 
 test('while a burst keeps arriving, the ACCEPT waits for a quiet gap, bounded after the first lease', () => {

@@ -8,7 +8,7 @@ import { taskStatusSchema } from '../../../mesos/schemas/index.js';
 import { silentLogger } from '../../../common/logger.js';
 import { buildFrameworkInfo } from '../../../activities/session/framework-info.js';
 import { classifySubscribeFailure, nextBackoff, unauthorizedBackoff, unauthorizedMessage, withJitter } from '../../../activities/session/subscription-loop.js';
-import { OfferRevival, reviveDelay } from '../../../activities/session/offer-revival.js';
+import { FREED_MAX_MS, FREED_QUIET_MS, OfferRevival, freedReviveAt, reviveDelay } from '../../../activities/session/offer-revival.js';
 import { toUpdateSignal } from '../../../activities/session/status-router.js';
 import { masterDoesNotKnow, TaskProbes } from '../../../activities/session/task-probes.js';
 import { KnownTasks } from '../../../activities/session/known-tasks.js';
@@ -65,6 +65,47 @@ test('REVIVE pacing: the first one soon, then at most four a second', () => {
   assert.equal(reviveDelay(0, 1_000_000), 20);
   assert.equal(reviveDelay(1000, 1100), 150);
   assert.equal(reviveDelay(1000, 1240), 20);
+});
+
+test('REVIVE after tasks ended: once their ends went quiet, bounded, paced like every REVIVE', () => {
+  // A lone end: the quiet gap after it.
+  assert.equal(freedReviveAt(10_000, 10_000, 0), 10_000 + FREED_QUIET_MS);
+  // Ends keep coming: each pushes it back, but not past the bound after the first.
+  assert.equal(freedReviveAt(10_000, 10_050, 0), 10_050 + FREED_QUIET_MS);
+  assert.equal(freedReviveAt(10_000, 10_140, 0), 10_000 + FREED_MAX_MS);
+  // A REVIVE went out just now: at most four a second.
+  assert.equal(freedReviveAt(10_000, 10_000, 9_900), 10_150);
+});
+
+test('revival: the end of a task REVIVEs while jobs wait (the freed room comes at once), not when nobody waits', async () => {
+  const calls: string[] = [];
+  let waiting = 0;
+  const stats = { revives: 0, suppresses: 0 };
+  const r = new OfferRevival({
+    suppressDelayMs: 60_000,
+    isSubscribed: () => true,
+    waiting: () => waiting,
+    suppress: async () => void calls.push('SUPPRESS'),
+    revive: async () => void calls.push('REVIVE'),
+    stats,
+    log: silentLogger,
+  });
+  r.onSubscribed();
+  r.resourcesFreed();
+  // Proof that the idle end was weighed and dropped: a later end with a waiter revives once, and only once.
+  waiting = 2;
+  r.resourcesFreed();
+  r.resourcesFreed();
+  await until(() => calls.length === 1);
+  assert.deepEqual(calls, ['REVIVE']);
+  waiting = 0;
+  r.resourcesFreed();
+  waiting = 1;
+  r.evaluate(false);
+  r.resourcesFreed();
+  await until(() => calls.length === 2);
+  assert.equal(stats.revives, 2);
+  r.stop();
 });
 
 async function until(cond: () => boolean): Promise<void> {
@@ -159,10 +200,12 @@ test('live tasks are reconciled and occupy their UNIQUE groups; ended ones do ne
   tasks.launching('t1', { agentId: 'A1', hostname: 'h1', uniqueGroups: ['g'] });
   tasks.launching('t2', { agentId: 'A2', hostname: 'h2', uniqueGroups: ['g'] });
   tasks.launching('t3', { agentId: 'A3', hostname: 'h3', uniqueGroups: ['g'] });
-  assert.equal(tasks.updated({ task_id: { value: 't1' }, state: 'TASK_RUNNING', agent_id: { value: 'A1' } }), 'h1');
-  tasks.updated({ task_id: { value: 't2' }, state: 'TASK_FINISHED' });
+  assert.deepEqual(tasks.updated({ task_id: { value: 't1' }, state: 'TASK_RUNNING', agent_id: { value: 'A1' } }), { hostname: 'h1', freed: false });
+  // The end of a task frees its resources once: a repeated terminal update (not acknowledged in time) does not again.
+  assert.deepEqual(tasks.updated({ task_id: { value: 't2' }, state: 'TASK_FINISHED' }), { hostname: 'h2', freed: true });
+  assert.deepEqual(tasks.updated({ task_id: { value: 't2' }, state: 'TASK_FINISHED' }), { hostname: 'h2', freed: false });
   tasks.notLaunched('t3');
-  assert.equal(tasks.updated({ task_id: { value: 'nobody' }, state: 'TASK_RUNNING' }), undefined);
+  assert.deepEqual(tasks.updated({ task_id: { value: 'nobody' }, state: 'TASK_RUNNING' }), { hostname: undefined, freed: false });
   assert.deepEqual(tasks.liveRefs(), [{ task_id: 't1', agent_id: 'A1' }]);
   assert.deepEqual(tasks.hostsInUse(), new Map([['g', new Set(['h1'])]]));
   tasks.ended('t2');
