@@ -8,7 +8,7 @@
 // /proc (user + system of the process and its children) before and after a
 // series of requests. Requests alternate between the targets so that load
 // from elsewhere hits both alike.
-// BENCH_EDGE_JOBS jobs per target per round (default 20), BENCH_EDGE_CPU_REQUESTS
+// BENCH_EDGE_JOBS jobs per target per round (default 40: a p95 of 20 is the 19th value, mostly noise on a shared machine), BENCH_EDGE_CPU_REQUESTS
 // requests of each kind per target per round for the CPU figures (default 60),
 // BENCH_ROUNDS rounds (default 3).
 import { spawn } from 'node:child_process';
@@ -26,10 +26,12 @@ import { serveApi } from '../api/server.js';
 import { startDevServer } from '../stack/temporal-dev-server.js';
 import { buildEdge } from '../scripts/build-edge.js';
 import { startLocalWorker } from '../scripts/workerd-local.js';
+import { GrpcTemporalAccess } from '../api/temporal/grpc-access.js';
+import { HttpTemporalAccess } from '../api/temporal/http-access.js';
 import { hasProc, treeCpuMs } from './lib/proc-cpu.js';
 import { median, quantile } from './lib/stats.js';
 
-const JOBS = Number(process.env.BENCH_EDGE_JOBS ?? 20);
+const JOBS = Number(process.env.BENCH_EDGE_JOBS ?? 40);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CPU_REQUESTS = Number(process.env.BENCH_EDGE_CPU_REQUESTS ?? 60);
 const fmt = (n: number) => n.toFixed(1);
@@ -120,7 +122,17 @@ export async function run(): Promise<void> {
       for (let i = 0; i < n; i++) await one(i);
       return (treeCpuMs(pids[t]) - before) / n;
     }
-    const ratios = { postP50: [] as number[], postP95: [] as number[], getP50: [] as number[], getP95: [] as number[] };
+    // The transport alone: a workflow start straight from this process over each
+    // TemporalAccess (no API, no workerd), to tell the HTTP API's own cost from the runtime's.
+    const access = { grpc: new GrpcTemporalAccess(worker.client, 'default'), http: new HttpTemporalAccess({ baseUrl: `http://${temporal.httpAddress}`, namespace: 'default' }) };
+    const startDirect = async (a: 'grpc' | 'http') => {
+      const t0 = performance.now();
+      const r = await access[a].startWorkflow({ workflowId: `bench-start-${randomUUID()}`, workflowType: 'jobWorkflow', taskQueue: 'bench-edge-idle', args: [{ spec: { command: 'true' } }] });
+      if (!r.started) throw new Error('direct start refused');
+      return performance.now() - t0;
+    };
+    for (let i = 0; i < 3; i++) for (const a of ['grpc', 'http'] as const) await startDirect(a);
+    const ratios = { postP50: [] as number[], postP95: [] as number[], getP50: [] as number[], getP95: [] as number[], startP95: [] as number[] };
     for (let round = 1; round <= ROUNDS; round++) {
       const s: Record<'node' | 'edge', Sample> = { node: { post: [], get: [] }, edge: { post: [], get: [] } };
       const ids: Record<'node' | 'edge', string[]> = { node: [], edge: [] };
@@ -136,7 +148,13 @@ export async function run(): Promise<void> {
           s[t].get.push((await timed(`${targets[t]}/v1/jobs/${ids[t][i]}`, {}, 200)).ms);
         }
       }
+      const direct = { grpc: [] as number[], http: [] as number[] };
+      for (let i = 0; i < JOBS; i++) for (const a of (i % 2 === 0 ? ['grpc', 'http'] : ['http', 'grpc']) as Array<'grpc' | 'http'>) direct[a].push(await startDirect(a));
       const q = (xs: number[], p: number) => quantile([...xs].sort((a, b) => a - b), p);
+      ratios.startP95.push(q(direct.http, 0.95) / q(direct.grpc, 0.95));
+      console.log(
+        `round ${round} start straight from Node: http p50 ${fmt(q(direct.http, 0.5))} ms p95 ${fmt(q(direct.http, 0.95))} ms; grpc p50 ${fmt(q(direct.grpc, 0.5))} ms p95 ${fmt(q(direct.grpc, 0.95))} ms`,
+      );
       for (const t of ['node', 'edge'] as const) {
         console.log(
           `round ${round} ${t}: post_p50_ms: ${fmt(q(s[t].post, 0.5))} post_p95_ms: ${fmt(q(s[t].post, 0.95))} get_p50_ms: ${fmt(q(s[t].get, 0.5))} get_p95_ms: ${fmt(q(s[t].get, 0.95))}`,
@@ -169,6 +187,7 @@ export async function run(): Promise<void> {
       console.log(`edge_cpu_ms_per_post: ${median(cpu.edgePost).toFixed(2)} (rounds ${spread(cpu.edgePost)})`);
       console.log(`edge_cpu_ms_per_get: ${median(cpu.edgeGet).toFixed(2)} (rounds ${spread(cpu.edgeGet)})`);
     }
+    console.log(`http_vs_grpc_start_p95_ratio: ${median(ratios.startP95).toFixed(2)} (rounds ${spread(ratios.startP95)}; the transport alone, no API)`);
     console.log(`edge_vs_node_post_p95_ratio: ${median(ratios.postP95).toFixed(2)} (rounds ${spread(ratios.postP95)})`);
     console.log(`edge_vs_node_get_p95_ratio: ${median(ratios.getP95).toFixed(2)} (rounds ${spread(ratios.getP95)})`);
     console.log(`edge_vs_node_get_p50_ratio: ${median(ratios.getP50).toFixed(2)} (rounds ${spread(ratios.getP50)})`);
