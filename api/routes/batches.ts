@@ -121,6 +121,7 @@ export function registerBatchRoutes(app: Hono, ctx: ApiContext): BatchService {
       let batch = first;
       let lastWrite = Date.now();
       let closedPolls = 0;
+      const endBy = ctx.deps.eventStreamMaxMs !== undefined ? Date.now() + ctx.deps.eventStreamMaxMs : Infinity;
       while (!aborted) {
         const key = batchChangeKey(batch);
         if (key !== lastKey) {
@@ -134,6 +135,8 @@ export function registerBatchRoutes(app: Hono, ctx: ApiContext): BatchService {
         // Terminal once the workflow's own answer says so (counts final); a
         // closed batch whose workflow cannot be asked ends the stream too.
         if (batch.status !== 'RUNNING' && (batch.counts !== null || ++closedPolls > 20)) break;
+        // Bounded streams (edge runtimes): end; EventSource reconnects and gets the current state first.
+        if (Date.now() >= endBy) break;
         await stream.sleep(pollMs);
         if (aborted) break;
         const next = await service.get(id).catch((err: unknown) => {

@@ -75,11 +75,14 @@ function assertProblem(r: { status: number; headers: Headers; json: unknown; tex
 }
 
 /** The `job` events of an SSE stream until a terminal one (or the deadline). */
-async function sseJobs(path: string, timeoutMs = 90_000): Promise<Array<{ status: string; phase: string }>> {
+const sseJobs = (path: string) => sseEvents<{ status: string; phase: string }>(path, 'job');
+
+/** The events named `event` of an SSE stream until it ends (or the deadline). */
+async function sseEvents<T>(path: string, event: string, timeoutMs = 90_000): Promise<T[]> {
   const res = await fetch(edge.url + path, { headers: auth, signal: AbortSignal.timeout(timeoutMs) });
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/);
-  const events: Array<{ status: string; phase: string }> = [];
+  const events: T[] = [];
   const decoder = new TextDecoder();
   let buf = '';
   for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
@@ -88,13 +91,13 @@ async function sseJobs(path: string, timeoutMs = 90_000): Promise<Array<{ status
     while ((i = buf.indexOf('\n\n')) >= 0) {
       const block = buf.slice(0, i);
       buf = buf.slice(i + 2);
-      if (!/^event: job$/m.test(block)) continue;
+      if (!new RegExp(`^event: ${event}$`, 'm').test(block)) continue;
       const data = block
         .split('\n')
         .filter((l) => l.startsWith('data:'))
         .map((l) => l.slice(5).trimStart())
         .join('\n');
-      events.push(JSON.parse(data) as { status: string; phase: string });
+      events.push(JSON.parse(data) as T);
     }
   }
   return events;
@@ -182,12 +185,10 @@ test('edge: a batch of 2 jobs submitted through the edge runs to SUCCEEDED; its 
   assert.equal(created.status, 201, created.text);
   assert.equal(created.headers.get('location'), `/v1/batches/${id}`);
   assert.deepEqual((created.json as { jobIds: string[] }).jobIds, []);
-  const done = await until('the batch ends', async () => {
-    const b = await call(`/v1/batches/${id}`, { headers: auth });
-    assert.equal(b.status, 200, b.text);
-    const v = b.json as { status: string; counts: Record<string, number> | null };
-    return v.status !== 'RUNNING' && v.counts ? v : undefined;
-  });
+  // Progress over SSE from the edge: counts as they change, ending with the terminal batch.
+  const events = await sseEvents<{ status: string; counts: Record<string, number> | null }>(`/v1/batches/${id}/events`, 'batch');
+  assert.ok(events.length >= 2, `more than the final event: ${JSON.stringify(events.map((e) => e.status))}`);
+  const done = events.at(-1) as { status: string; counts: Record<string, number> | null };
   assert.equal(done.status, 'SUCCEEDED');
   assert.equal(done.counts?.SUCCEEDED, 2);
   // The batch's progress query answered over HTTP: the same view as the Node API's.
