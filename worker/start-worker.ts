@@ -3,9 +3,8 @@
 // worker may run (ensureSession, holdSession). Whichever worker runs
 // holdSession also serves the session task queue while it holds the
 // subscription (activities/session/hold-session.ts).
-import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, Runtime, Worker, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, DefaultLogger } from '@temporalio/worker';
 import { createLogger, type Logger } from '../common/logger.js';
 import { createGeneralActivities, startSessionWorkflow } from '../activities/ensure-session.js';
 import { createHoldSession } from '../activities/session/hold-session.js';
@@ -15,18 +14,10 @@ import { redactCredentials } from '../config/load.js';
 import { describeConnection, TemporalConnectError } from '../config/temporal-connection.js';
 import { compileWorkerConfig, type WorkerConfig, type WorkerConfigInput } from './config.js';
 
-// The workflows are bundled from files on disk: the .ts sources in a checkout
-// (run through tsx), the compiled .js beside this module in the built package.
-const ownExtension = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-export const workflowsPath = fileURLToPath(new URL(`../workflows/index.${ownExtension}`, import.meta.url));
+import { workflowBundlePath } from './workflow-bundle.js';
 
-let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-
-/** The workflow bundle, built once per process (webpack takes seconds). */
-export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
-  return bundle;
-}
+// Where the bundle comes from (never webpack in this process): workflow-bundle.ts.
+export { workflowBundle, workflowBundlePath, workflowsPath } from './workflow-bundle.js';
 
 let runtimeInstalled = false;
 function quietRuntime(): void {
@@ -102,7 +93,7 @@ export async function startWorker(input: WorkerConfigInput | WorkerConfig, optio
     connection: nativeConnection,
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
-    workflowBundle: await workflowBundle(),
+    workflowBundle: { codePath: await workflowBundlePath() },
     activities,
     maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
     maxCachedWorkflows: config.maxCachedWorkflows,

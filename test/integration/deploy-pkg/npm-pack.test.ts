@@ -95,10 +95,12 @@ describe('npm pack → npm install -g → mesoflow', () => {
 
   it('bundles the workflows from the installed package', async () => {
     const script = `const m = await import(${JSON.stringify(join(installed, 'dist', 'worker', 'start-worker.js'))});
-      const b = await m.workflowBundle(); console.log(m.workflowsPath, b.code.length);`;
+      const b = await m.workflowBundle(); console.log(m.workflowsPath, b.code.length, await m.workflowBundlePath());`;
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { timeout: 120_000, maxBuffer: 16 << 20 });
-    const [path, size] = stdout.trim().split(' ');
+    const [path, size, bundlePath] = stdout.trim().split(' ');
     assert.equal(path, join(installed, 'dist', 'workflows', 'index.js'));
+    // The package carries its bundle (npm run build): the worker never runs webpack.
+    assert.equal(bundlePath, join(installed, 'dist', 'workflow-bundle.js'));
     assert.ok(Number(size) > 10_000, `bundle of ${size} bytes`);
   });
 });
