@@ -1,5 +1,6 @@
 // createCoreApi(deps): the Hono app of the HTTP API, whatever it runs on.
 // Routes live in routes/; every failure leaves as application/problem+json.
+// Jobs, batches and schedules all reach Temporal through deps.temporal.
 // Edge-safe: Node-only parts (the gRPC client, agent file reads over undici,
 // Swagger UI read from disk) come in through deps (app.ts builds them on
 // Node, edge/worker.ts at the edge).
@@ -13,10 +14,12 @@ import { ApiMetrics } from './metrics.js';
 import { registerDocsRoutes } from './docs-page.js';
 import { declaredMethods, openApiDocument } from './openapi.js';
 import { ApiProblem, problems, sendProblem } from './problem.js';
+import { registerBatchRoutes } from './routes/batches.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerJobRoutes } from './routes/jobs.js';
 import { registerLogRoutes } from './routes/logs.js';
+import { registerScheduleRoutes } from './routes/schedules.js';
 import { TemporalError } from './temporal/access.js';
 
 /** Temporal unreachable or overloaded: a 503, not a 500. */
@@ -74,5 +77,7 @@ export function createCoreApi<D extends ApiCoreDeps>(deps: D): { app: Hono; cont
   registerJobRoutes(app, context);
   registerLogRoutes(app, context);
   registerEventRoutes(app, context);
+  registerScheduleRoutes(app, context);
+  registerBatchRoutes(app, context);
   return { app, context };
 }

@@ -1,14 +1,11 @@
 // createApp(deps): the HTTP API on Node: the core app (app-core.ts) with
 // Temporal over gRPC, task logs read from the Mesos agents and Swagger UI
-// read from node_modules. Batches and schedules are Node-only for now (their
-// services use the gRPC client directly); the edge redirects them here.
+// read from node_modules.
 import type { Hono } from 'hono';
 import { createCoreApi } from './app-core.js';
 import type { ApiContext, ApiCoreDeps, ApiDeps } from './context.js';
 import { nodeDocsAsset } from './docs-assets.js';
 import { AgentFilesClient } from './logs.js';
-import { registerBatchRoutes } from './routes/batches.js';
-import { registerScheduleRoutes } from './routes/schedules.js';
 import { GrpcTemporalAccess } from './temporal/grpc-access.js';
 
 export type { ApiDeps } from './context.js';
@@ -32,8 +29,6 @@ export function createApi(deps: ApiDeps): MesoflowApi {
     },
     docsAssets: nodeDocsAsset,
   });
-  registerScheduleRoutes(api.app, api.context);
-  registerBatchRoutes(api.app, api.context);
   return api;
 }
 

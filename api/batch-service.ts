@@ -2,10 +2,9 @@
 // jobs), read (the batch workflow's progress query, with visibility as the
 // fallback), list through visibility, cancel. The jobs of a batch are listed
 // through the MesoflowBatchId search attribute by the JobService; the jobs it
-// never started (SKIPPED) from the batch's progress.
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+// never started (SKIPPED) from the batch's progress. Temporal is reached
+// through TemporalAccess (gRPC on Node, HTTP at the edge): no Node built-ins.
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { summaryFromRaw, type ExecutionSummary } from './execution-summary.js';
 import type { BatchSpec } from '../workflows/batch-spec.js';
 import { BATCH_PROGRESS_QUERY, type BatchProgress } from '../workflows/batch-progress.js';
 import { BATCH_WORKFLOW_TYPE, batchStartOptions } from '../workflows/job-start.js';
@@ -13,14 +12,14 @@ import type { JobTuning } from '../workflows/job-workflow.js';
 import { frameworkKey, labelsKey } from '../workflows/search-attribute-keys.js';
 import { specHash } from '../workflows/spec-hash.js';
 import type { ApiBatch, ApiBatchStatus, ApiSkippedJob } from './batch-schemas.js';
-import { quote } from './job-service.js';
+import { quote, searchAttributeEntries } from './job-service.js';
 import { labelsFromKeywords } from './job-view.js';
 import { problems } from './problem.js';
-import { randomUUID } from 'node:crypto';
+import { base64ToBytes, base64url } from './temporal/payload-json.js';
+import { TemporalError, type TemporalAccess, type WorkflowSummary } from './temporal/access.js';
 
 export interface BatchServiceOptions {
-  client: Client;
-  namespace: string;
+  temporal: TemporalAccess;
   frameworkName: string;
   taskQueue: string;
   tuning?: Partial<JobTuning> | undefined;
@@ -28,7 +27,7 @@ export interface BatchServiceOptions {
   temporalUiUrl?: string | undefined;
 }
 
-type Summary = ExecutionSummary;
+type Summary = WorkflowSummary;
 
 /** Temporal execution status of each batch status (visibility filter). */
 const EXECUTION_STATUSES: Record<ApiBatchStatus, string[]> = {
@@ -54,7 +53,7 @@ function statusOfExecution(s: string): ApiBatchStatus {
 }
 
 export function newBatchId(): string {
-  return `batch-${randomUUID()}`;
+  return `batch-${crypto.randomUUID()}`;
 }
 
 /** Most job ids a batch view lists inline. */
@@ -86,36 +85,45 @@ export function skippedJobsOf(p: Pick<BatchProgress, 'nodes' | 'batchId'>, offse
 }
 
 export class BatchService {
-  private readonly client: Client;
+  private readonly temporal: TemporalAccess;
   private readonly closed = new Map<string, BatchProgress>();
 
   constructor(readonly options: BatchServiceOptions) {
-    this.client = options.client;
+    this.temporal = options.temporal;
   }
 
   async create(spec: BatchSpec, id: string | undefined): Promise<{ created: boolean; batch: ApiBatch }> {
     const batchId = id ?? newBatchId();
-    const { workflowType, ...start } = batchStartOptions({ batchId, spec, frameworkName: this.options.frameworkName, taskQueue: this.options.taskQueue, tuning: this.options.tuning });
-    try {
-      await this.client.workflow.start(workflowType, { ...start, workflowIdConflictPolicy: 'FAIL' });
+    const { workflowType, typedSearchAttributes, workflowIdReusePolicy, ...start } = batchStartOptions({
+      batchId,
+      spec,
+      frameworkName: this.options.frameworkName,
+      taskQueue: this.options.taskQueue,
+      tuning: this.options.tuning,
+    });
+    const started = await this.temporal.startWorkflow({
+      ...start,
+      workflowType,
+      searchAttributes: searchAttributeEntries(typedSearchAttributes),
+      idReusePolicy: workflowIdReusePolicy,
+    });
+    if (started.started) {
       const now = new Date().toISOString();
       return {
         created: true,
         batch: this.view({ workflowId: batchId, status: 'RUNNING', memo: start.memo, labels: spec.labels, startTime: now, closeTime: null }, undefined, spec),
       };
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
-    const existing = await this.describe(batchId);
+    const existing = await this.temporal.describeWorkflow(batchId);
     if (existing === undefined) throw problems.conflict(`the id ${batchId} is taken`);
-    if (existing.type !== BATCH_WORKFLOW_TYPE || existing.memo?.specHash !== specHash(spec)) {
+    if (existing.type !== BATCH_WORKFLOW_TYPE || existing.memo.specHash !== specHash(spec)) {
       throw problems.conflict(`a batch with id ${batchId} exists with a different spec`);
     }
     return { created: false, batch: await this.viewOf(existing) };
   }
 
   async get(id: string): Promise<ApiBatch | undefined> {
-    const d = await this.describe(id);
+    const d = await this.temporal.describeWorkflow(id);
     if (d === undefined || d.type !== BATCH_WORKFLOW_TYPE) return undefined;
     return this.viewOf(d);
   }
@@ -125,9 +133,7 @@ export class BatchService {
     const cached = this.closed.get(id);
     if (cached) return cached;
     try {
-      const p = await this.client.withDeadline(Date.now() + (this.options.queryTimeoutMs ?? 10_000), () =>
-        this.client.workflow.getHandle(id).query<BatchProgress>(BATCH_PROGRESS_QUERY),
-      );
+      const p = await this.temporal.queryWorkflow<BatchProgress>(id, BATCH_PROGRESS_QUERY, [], this.options.queryTimeoutMs ?? 10_000);
       if (closed && p.status !== 'RUNNING') {
         if (this.closed.size >= 200) this.closed.delete(this.closed.keys().next().value as string);
         this.closed.set(id, p);
@@ -143,57 +149,45 @@ export class BatchService {
     if (f.status) parts.push(`ExecutionStatus IN (${EXECUTION_STATUSES[f.status].map(quote).join(', ')})`);
     for (const l of f.labels) parts.push(`${labelsKey.name} = ${quote(l)}`);
     const query = parts.join(' AND ');
-    let nextPageToken: Uint8Array | undefined;
+    const invalidCursor = () => problems.invalid('cursor is not one this API returned', [{ path: 'cursor', message: 'invalid cursor' }]);
+    let pageToken: string | undefined;
     if (f.cursor) {
       // A cursor is checked against the query it was handed out for (api/cursor.ts); an empty one is the first page.
-      nextPageToken = decodeCursor(f.cursor, query);
-      if (nextPageToken === undefined) throw problems.invalid('cursor is not one this API returned', [{ path: 'cursor', message: 'invalid cursor' }]);
+      const token = decodeCursor(f.cursor, query);
+      if (token === undefined) throw invalidCursor();
+      pageToken = base64url(token);
     }
-    const res = await this.client.workflowService
-      .listWorkflowExecutions({ namespace: this.options.namespace, pageSize: f.limit, query, ...(nextPageToken ? { nextPageToken } : {}) })
-      .catch((err: unknown) => {
-        if (f.cursor !== undefined && /token|cursor|invalid/i.test(String((err as Error).message))) {
-          throw problems.invalid('cursor is not one this API returned', [{ path: 'cursor', message: 'invalid cursor' }]);
-        }
-        throw err;
-      });
-    const converter = this.client.options.loadedDataConverter.payloadConverter;
-    const infos = (res.executions ?? []).map((raw) => summaryFromRaw(raw, converter));
+    const res = await this.temporal.listWorkflows({ query, pageSize: f.limit, ...(pageToken !== undefined ? { pageToken } : {}) }).catch((err: unknown) => {
+      // Our own token refused (one from before a server restart, say): the cursor's fault, unless Temporal is unreachable (a 503).
+      if (pageToken !== undefined && err instanceof TemporalError && err.kind !== 'unavailable' && err.kind !== 'timeout') throw invalidCursor();
+      throw err;
+    });
     const batches: ApiBatch[] = [];
     // A few at a time: each asks its workflow for progress (a replay when closed).
-    for (let i = 0; i < infos.length; i += 8) batches.push(...(await Promise.all(infos.slice(i, i + 8).map((x) => this.viewOf(x)))));
-    const token = res.nextPageToken;
-    return { batches, nextCursor: token && token.length > 0 ? encodeCursor(token, query) : null };
+    for (let i = 0; i < res.executions.length; i += 8) batches.push(...(await Promise.all(res.executions.slice(i, i + 8).map((x) => this.viewOf(x)))));
+    return { batches, nextCursor: res.nextPageToken ? encodeCursor(base64ToBytes(res.nextPageToken), query) : null };
   }
 
   async cancel(id: string): Promise<'requested' | 'already-cancelled' | 'ended' | 'not-found'> {
-    const d = await this.describe(id);
+    const d = await this.temporal.describeWorkflow(id);
     if (d === undefined || d.type !== BATCH_WORKFLOW_TYPE) return 'not-found';
-    const s = d.status.name;
+    const s = d.status;
     if (s === 'CANCELLED' || s === 'TERMINATED') return 'already-cancelled';
     if (s !== 'RUNNING') return 'ended';
-    await this.client.workflow.getHandle(id).cancel();
+    await this.temporal.cancelWorkflow(id);
     return 'requested';
   }
 
-  private async describe(id: string): Promise<Summary | undefined> {
-    try {
-      return await this.client.workflow.getHandle(id).describe();
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return undefined;
-      throw err;
-    }
-  }
-
   private async viewOf(info: Summary): Promise<ApiBatch> {
-    const closed = info.status.name !== 'RUNNING';
+    const closed = info.status !== 'RUNNING';
     const p = await this.progress(info.workflowId, closed);
+    const labels = info.searchAttributes[labelsKey.name];
     return this.view(
       {
         workflowId: info.workflowId,
-        status: info.status.name,
+        status: info.status,
         memo: info.memo,
-        labels: labelsFromKeywords(info.typedSearchAttributes.get(labelsKey)),
+        labels: labelsFromKeywords(Array.isArray(labels) ? labels.filter((l): l is string => typeof l === 'string') : undefined),
         startTime: info.startTime.toISOString(),
         closeTime: info.closeTime?.toISOString() ?? null,
       },
@@ -231,7 +225,7 @@ export class BatchService {
         self,
         jobs: `${self}/jobs`,
         events: `${self}/events`,
-        temporal: ui ? `${ui.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(this.options.namespace)}/workflows/${encodeURIComponent(x.workflowId)}` : null,
+        temporal: ui ? `${ui.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(this.temporal.namespace)}/workflows/${encodeURIComponent(x.workflowId)}` : null,
       },
     };
   }

@@ -69,5 +69,5 @@ export interface ApiContext<D extends ApiCoreDeps = ApiCoreDeps> {
   view(facts: JobFacts): ApiJob;
 }
 
-/** The Node app's context: its deps carry the gRPC client (batch and schedule routes use it). */
+/** The Node app's context: its deps also carry the gRPC client. */
 export type NodeApiContext = ApiContext<ApiDeps & ApiCoreDeps>;

@@ -1,6 +1,6 @@
-// A Temporal ScheduleDescription as the API shows it. Pure except for the
+// A Temporal schedule's description (TemporalAccess's neutral model) as the API shows it. Pure except for the
 // run statuses, which the caller looks up and passes in.
-import type { ScheduleDescription } from '@temporalio/client';
+import type { ScheduleDescription } from './temporal/access.js';
 import { BATCH_WORKFLOW_TYPE } from '../workflows/job-start.js';
 import { cronOf, fromTemporalOverlap } from './schedule-service.js';
 import { formatDuration, type ApiSchedule } from './schedule-schemas.js';
@@ -54,20 +54,20 @@ export function scheduleView(d: ScheduleDescription, o: ScheduleViewOptions, now
     note: d.state.note || null,
     spec: {
       cron: cronOf(d),
-      intervals: (d.spec.intervals ?? []).map((i) => ({ every: formatDuration(i.every), offset: formatDuration(i.offset) })),
-      timeZone: d.spec.timezone ?? 'UTC',
+      intervals: d.spec.intervals.map((i) => ({ every: formatDuration(i.everyMs), offset: formatDuration(i.offsetMs) })),
+      timeZone: d.spec.timezone,
       startAt: d.spec.startAt?.toISOString() ?? null,
       endAt: d.spec.endAt?.toISOString() ?? null,
-      jitter: d.spec.jitter ? formatDuration(d.spec.jitter) : null,
+      jitter: d.spec.jitterMs ? formatDuration(d.spec.jitterMs) : null,
     },
     action: actionOf(d),
     overlap: fromTemporalOverlap(d.policies.overlap),
-    catchupWindow: formatDuration(d.policies.catchupWindow),
+    catchupWindow: formatDuration(d.policies.catchupWindowMs),
     pauseOnFailure: d.policies.pauseOnFailure,
     remainingRuns: d.state.remainingActions ?? null,
     nextRuns: upcoming(d.info.nextActionTimes, now),
     recentRuns: d.info.recentActions.map((a) => {
-      const id = a.action.workflow.workflowId;
+      const id = a.workflowId;
       const f = o.runs.get(id);
       const kind = f?.kind ?? 'job';
       return {
@@ -79,7 +79,7 @@ export function scheduleView(d: ScheduleDescription, o: ScheduleViewOptions, now
         link: `/v1/${kind === 'job' ? 'jobs' : 'batches'}/${encodeURIComponent(id)}`,
       };
     }),
-    running: d.info.runningActions.map((a) => a.workflow.workflowId),
+    running: d.info.runningWorkflowIds,
     counts: { started: d.info.numActionsTaken, skippedOverlap: d.info.numActionsSkippedOverlap, missedCatchupWindow: d.info.numActionsMissedCatchupWindow },
     createdAt: d.info.createdAt.toISOString(),
     updatedAt: d.info.lastUpdatedAt?.toISOString() ?? null,

@@ -28,16 +28,6 @@ export function createEdgeApp(env: Record<string, unknown>): Hono {
     ...(cfg.MESOFLOW_JOB_TUNING ? { tuning: cfg.MESOFLOW_JOB_TUNING } : {}),
     logger,
   });
-  // Batches and schedules still reach Temporal through the gRPC client: the
-  // edge sends them to the internal Node API (307 keeps method and body), or
-  // says where to go.
-  const internal = cfg.MESOFLOW_INTERNAL_API?.replace(/\/+$/, '');
-  for (const path of ['/v1/batches', '/v1/batches/*', '/v1/schedules', '/v1/schedules/*']) {
-    app.all(path, (c) => {
-      if (internal) return c.redirect(`${internal}${c.req.path}${new URL(c.req.url).search}`, 307);
-      throw problems.notImplemented('batches and schedules are served by the mesoflow API next to the cluster (set MESOFLOW_INTERNAL_API to redirect there)');
-    });
-  }
   return app;
 }
 

@@ -6,7 +6,7 @@ import { streamSSE } from 'hono/streaming';
 import { parseBatchSpec } from '../../workflows/batch-spec.js';
 import { BatchService, skippedJobsOf } from '../batch-service.js';
 import { batchIdSchema, listBatchJobsQuerySchema, listBatchesQuerySchema, type ApiBatch } from '../batch-schemas.js';
-import type { NodeApiContext as ApiContext } from '../context.js';
+import type { ApiContext } from '../context.js';
 import { problems, sendProblem, type FieldError } from '../problem.js';
 import { fieldErrors, readJsonBody } from './jobs.js';
 
@@ -34,8 +34,7 @@ export function batchChangeKey(b: ApiBatch): string {
 
 export function registerBatchRoutes(app: Hono, ctx: ApiContext): BatchService {
   const service = new BatchService({
-    client: ctx.deps.client,
-    namespace: ctx.deps.namespace,
+    temporal: ctx.deps.temporal,
     frameworkName: ctx.deps.frameworkName,
     taskQueue: ctx.deps.taskQueue,
     tuning: ctx.deps.tuning,
@@ -122,6 +121,7 @@ export function registerBatchRoutes(app: Hono, ctx: ApiContext): BatchService {
       let batch = first;
       let lastWrite = Date.now();
       let closedPolls = 0;
+      const endBy = ctx.deps.eventStreamMaxMs !== undefined ? Date.now() + ctx.deps.eventStreamMaxMs : Infinity;
       while (!aborted) {
         const key = batchChangeKey(batch);
         if (key !== lastKey) {
@@ -135,6 +135,8 @@ export function registerBatchRoutes(app: Hono, ctx: ApiContext): BatchService {
         // Terminal once the workflow's own answer says so (counts final); a
         // closed batch whose workflow cannot be asked ends the stream too.
         if (batch.status !== 'RUNNING' && (batch.counts !== null || ++closedPolls > 20)) break;
+        // Bounded streams (edge runtimes): end; EventSource reconnects and gets the current state first.
+        if (Date.now() >= endBy) break;
         await stream.sleep(pollMs);
         if (aborted) break;
         const next = await service.get(id).catch((err: unknown) => {

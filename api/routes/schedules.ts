@@ -1,11 +1,10 @@
 // /v1/schedules: create, read, list, change (spec, action, pause/unpause),
 // trigger, backfill, delete. Each is a Temporal Schedule (schedule-service.ts).
-import type { ScheduleDescription } from '@temporalio/client';
 import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { BATCH_WORKFLOW_TYPE } from '../../workflows/job-start.js';
 import { BatchService } from '../batch-service.js';
-import type { NodeApiContext as ApiContext } from '../context.js';
+import type { ApiContext } from '../context.js';
 import { problems, sendProblem } from '../problem.js';
 import {
   backfillRequestSchema,
@@ -16,6 +15,7 @@ import {
   updateScheduleRequestSchema,
 } from '../schedule-schemas.js';
 import { ScheduleService } from '../schedule-service.js';
+import type { ScheduleDescription } from '../temporal/access.js';
 import { scheduleLink, upcoming, scheduleView, type RunFacts } from '../schedule-view.js';
 import { DEFAULT_BODY_LIMIT, fieldErrors, readJsonBody } from './jobs.js';
 import type { z } from 'zod';
@@ -34,15 +34,13 @@ function parse<S extends z.ZodType>(schema: S, body: unknown, what: string): z.i
 export function registerScheduleRoutes(app: Hono, ctx: ApiContext): void {
   const { deps } = ctx;
   const service = new ScheduleService({
-    client: deps.client,
-    namespace: deps.namespace,
+    temporal: deps.temporal,
     frameworkName: deps.frameworkName,
     taskQueue: deps.taskQueue,
     ...(deps.tuning ? { tuning: deps.tuning } : {}),
   });
   const batches = new BatchService({
-    client: deps.client,
-    namespace: deps.namespace,
+    temporal: deps.temporal,
     frameworkName: deps.frameworkName,
     taskQueue: deps.taskQueue,
     tuning: deps.tuning,
@@ -56,7 +54,7 @@ export function registerScheduleRoutes(app: Hono, ctx: ApiContext): void {
     const out = new Map<string, RunFacts>();
     await Promise.all(
       d.info.recentActions.map(async (a) => {
-        const id = a.action.workflow.workflowId;
+        const id = a.workflowId;
         const job = await ctx.service.get(id).catch(() => undefined);
         if (job) {
           out.set(id, { kind: 'job', status: ctx.view(job).status });

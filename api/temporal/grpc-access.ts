@@ -17,6 +17,7 @@ import {
   type WorkflowPage,
   type WorkflowSummary,
 } from './access.js';
+import { GrpcScheduleAccess } from './grpc-schedules.js';
 import { base64ToBytes, base64url } from './payload-json.js';
 
 const sdkTypes: Record<SearchAttributeType, SdkSearchAttributeType> = {
@@ -91,7 +92,7 @@ function toTemporalError(err: unknown, what: string): TemporalError {
   let code: unknown;
   for (let e: unknown = err, depth = 0; e && depth < 4 && code === undefined; e = (e as { cause?: unknown }).cause, depth++) code = (e as { code?: unknown }).code;
   const msg = String((err as Error)?.message ?? err) + String((err as { cause?: Error })?.cause?.message ?? '');
-  const byCode: Record<number, TemporalErrorKind> = { 3: 'invalid-argument', 4: 'timeout', 5: 'not-found', 7: 'permission-denied', 8: 'unavailable', 14: 'unavailable', 16: 'permission-denied' };
+  const byCode: Record<number, TemporalErrorKind> = { 3: 'invalid-argument', 6: 'already-exists', 4: 'timeout', 5: 'not-found', 7: 'permission-denied', 8: 'unavailable', 14: 'unavailable', 16: 'permission-denied' };
   let kind: TemporalErrorKind = typeof code === 'number' ? (byCode[code] ?? 'failed') : 'failed';
   if (kind === 'failed' && /DEADLINE_EXCEEDED|deadline/i.test(msg)) kind = 'timeout';
   if (kind === 'failed' && /UNAVAILABLE|ECONNREFUSED|Failed to connect/i.test(msg)) kind = 'unavailable';
@@ -100,13 +101,23 @@ function toTemporalError(err: unknown, what: string): TemporalError {
 
 export class GrpcTemporalAccess implements TemporalAccess {
   readonly namespace: string;
+  private readonly schedules: GrpcScheduleAccess;
 
   constructor(
     private readonly client: Client,
     namespace?: string,
   ) {
     this.namespace = namespace ?? client.options.namespace;
+    this.schedules = new GrpcScheduleAccess(() => client.workflowService, this.namespace, toTemporalError);
   }
+
+  createSchedule: TemporalAccess['createSchedule'] = (r) => this.schedules.createSchedule(r);
+  describeSchedule: TemporalAccess['describeSchedule'] = (id) => this.schedules.describeSchedule(id);
+  listSchedules: TemporalAccess['listSchedules'] = (r) => this.schedules.listSchedules(r);
+  updateSchedule: TemporalAccess['updateSchedule'] = (r) => this.schedules.updateSchedule(r);
+  patchSchedule: TemporalAccess['patchSchedule'] = (id, p) => this.schedules.patchSchedule(id, p);
+  listScheduleMatchingTimes: TemporalAccess['listScheduleMatchingTimes'] = (id, s, e) => this.schedules.listScheduleMatchingTimes(id, s, e);
+  deleteSchedule: TemporalAccess['deleteSchedule'] = (id) => this.schedules.deleteSchedule(id);
 
   async startWorkflow(req: StartWorkflowRequest): Promise<StartWorkflowResult> {
     const typedSearchAttributes = (req.searchAttributes ?? []).map(

@@ -5,6 +5,12 @@
 import {
   TemporalError,
   workflowStatusFromName,
+  type CreateScheduleRequest,
+  type ListSchedulesRequest,
+  type ScheduleDescription,
+  type SchedulePage,
+  type SchedulePatch,
+  type UpdateScheduleRequest,
   type ListWorkflowsRequest,
   type StartWorkflowRequest,
   type StartWorkflowResult,
@@ -15,6 +21,7 @@ import {
   type WorkflowSummary,
 } from './access.js';
 import { base64ToBytes, base64url, bytesToBase64, decodeFields, decodePayload, encodePayload } from './payload-json.js';
+import { actionJson, overlapJson, policiesJson, scheduleDescriptionOf, searchAttributesJson, specJson, stateJson } from './schedule-json.js';
 
 export interface HttpTemporalAccessOptions {
   /** Base URL of the HTTP API, e.g. http://127.0.0.1:7243 or https://<namespace>.<account>.tmprl.cloud. */
@@ -52,6 +59,8 @@ function kindOf(httpStatus: number, code: number | undefined): TemporalErrorKind
   switch (code) {
     case 5:
       return 'not-found';
+    case 6:
+      return 'already-exists';
     case 3:
     case 9:
     case 11:
@@ -66,6 +75,7 @@ function kindOf(httpStatus: number, code: number | undefined): TemporalErrorKind
       return 'permission-denied';
   }
   if (httpStatus === 404) return 'not-found';
+  if (httpStatus === 409) return 'already-exists';
   if (httpStatus === 400) return 'invalid-argument';
   if (httpStatus === 401 || httpStatus === 403) return 'permission-denied';
   if (httpStatus === 502 || httpStatus === 503) return 'unavailable';
@@ -100,6 +110,13 @@ function summaryOf(raw: RawExecutionInfo): WorkflowSummary {
     startTime: new Date(raw.startTime ?? 0),
     closeTime: raw.closeTime ? new Date(raw.closeTime) : undefined,
   };
+}
+
+/** A 429 answer, to be tried again (send()). */
+class ResourceExhausted extends Error {
+  constructor(readonly error: TemporalError) {
+    super(error.message);
+  }
 }
 
 export class HttpTemporalAccess implements TemporalAccess {
@@ -203,8 +220,130 @@ export class HttpTemporalAccess implements TemporalAccess {
     await this.send('POST', `/workflows/${encodeURIComponent(workflowId)}/signal/${encodeURIComponent(signalName)}`, body, `signal ${signalName} to ${workflowId}`);
   }
 
-  /** One call: JSON in and out; non-2xx answers become TemporalErrors naming `what`. */
+  async createSchedule(req: CreateScheduleRequest): Promise<void> {
+    const body = {
+      requestId: crypto.randomUUID(),
+      schedule: { spec: specJson(req.spec), action: actionJson(req.action), policies: policiesJson(req.policies), state: stateJson(req.state) },
+      ...(req.searchAttributes?.length ? { searchAttributes: searchAttributesJson(req.searchAttributes) } : {}),
+    };
+    await this.send('POST', this.schedulePath(req.scheduleId), body, `create schedule ${req.scheduleId}`);
+  }
+
+  async describeSchedule(scheduleId: string): Promise<ScheduleDescription | undefined> {
+    const r = await this.describeScheduleRaw(scheduleId);
+    return r === undefined ? undefined : scheduleDescriptionOf(scheduleId, r);
+  }
+
+  private async describeScheduleRaw(scheduleId: string): Promise<Record<string, unknown> | undefined> {
+    try {
+      return (await this.send('GET', this.schedulePath(scheduleId), undefined, `describe schedule ${scheduleId}`)).body as Record<string, unknown>;
+    } catch (err) {
+      if (err instanceof TemporalError && err.kind === 'not-found') return undefined;
+      throw err;
+    }
+  }
+
+  async listSchedules(req: ListSchedulesRequest): Promise<SchedulePage> {
+    const params = new URLSearchParams({ query: req.query, maximumPageSize: String(req.pageSize) });
+    if (req.pageToken !== undefined) params.set('nextPageToken', bytesToBase64(this.pageTokenBytes(req.pageToken, 'list schedules')));
+    const res = await this.send('GET', `/schedules?${params.toString()}`, undefined, `list schedules (${req.query})`);
+    const r = res.body as { schedules?: Array<{ scheduleId?: string; info?: { paused?: boolean; notes?: string; futureActionTimes?: string[] } }>; nextPageToken?: string };
+    const token = r.nextPageToken ? base64ToBytes(r.nextPageToken) : undefined;
+    return {
+      schedules: (r.schedules ?? []).map((s) => ({
+        scheduleId: s.scheduleId ?? '',
+        paused: s.info?.paused === true,
+        note: s.info?.notes || undefined,
+        nextActionTimes: (s.info?.futureActionTimes ?? []).map((t) => new Date(t)),
+      })),
+      nextPageToken: token && token.length > 0 ? base64url(token) : null,
+    };
+  }
+
+  async updateSchedule(req: UpdateScheduleRequest): Promise<void> {
+    // Without a new action, the current one goes back exactly as Temporal holds it (full payloads).
+    let action: unknown;
+    if (req.action) action = actionJson(req.action);
+    else {
+      const current = await this.describeScheduleRaw(req.scheduleId);
+      if (current === undefined) throw new TemporalError('not-found', `update schedule ${req.scheduleId}: no such schedule`);
+      action = (current.schedule as { action?: unknown } | undefined)?.action;
+    }
+    const body = {
+      requestId: crypto.randomUUID(),
+      schedule: { spec: specJson(req.spec), action, policies: policiesJson(req.policies), state: stateJson(req.state) },
+    };
+    await this.send('POST', `${this.schedulePath(req.scheduleId)}/update`, body, `update schedule ${req.scheduleId}`);
+  }
+
+  async patchSchedule(scheduleId: string, patch: SchedulePatch): Promise<void> {
+    const body = {
+      requestId: crypto.randomUUID(),
+      patch: {
+        ...(patch.pause !== undefined ? { pause: patch.pause } : {}),
+        ...(patch.unpause !== undefined ? { unpause: patch.unpause } : {}),
+        ...(patch.trigger ? { triggerImmediately: { overlapPolicy: overlapJson(patch.trigger.overlap) } } : {}),
+        ...(patch.backfill
+          ? { backfillRequest: patch.backfill.map((b) => ({ startTime: b.start.toISOString(), endTime: b.end.toISOString(), overlapPolicy: overlapJson(b.overlap) })) }
+          : {}),
+      },
+    };
+    await this.send('POST', `${this.schedulePath(scheduleId)}/patch`, body, `patch schedule ${scheduleId}`);
+  }
+
+  async listScheduleMatchingTimes(scheduleId: string, start: Date, end: Date): Promise<Date[]> {
+    const params = new URLSearchParams({ startTime: start.toISOString(), endTime: end.toISOString() });
+    const res = await this.send('GET', `${this.schedulePath(scheduleId)}/matching-times?${params.toString()}`, undefined, `list matching times of schedule ${scheduleId}`);
+    return ((res.body as { startTime?: string[] }).startTime ?? []).map((t) => new Date(t));
+  }
+
+  async deleteSchedule(scheduleId: string): Promise<void> {
+    await this.send('DELETE', this.schedulePath(scheduleId), undefined, `delete schedule ${scheduleId}`);
+  }
+
+  private schedulePath(scheduleId: string): string {
+    return `/schedules/${encodeURIComponent(scheduleId)}`;
+  }
+
+  private pageTokenBytes(pageToken: string, what: string): Uint8Array {
+    let token: Uint8Array;
+    try {
+      token = base64ToBytes(pageToken);
+    } catch (err) {
+      throw new TemporalError('invalid-argument', `${what}: the page token is not base64url`, { cause: err });
+    }
+    if (token.length === 0) throw new TemporalError('invalid-argument', `${what}: empty page token`);
+    return token;
+  }
+
+  /**
+   * One call: JSON in and out; non-2xx answers become TemporalErrors naming
+   * `what`. A 429 (RESOURCE_EXHAUSTED: e.g. "consistent query buffer is
+   * full" when two describes of one schedule meet) is tried again with a
+   * short backoff within the deadline, as the gRPC client's retry interceptor
+   * does; every mutating call carries a requestId, so a repeat is safe.
+   */
   private async send(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    body: unknown,
+    what: string,
+    opts: { allow?: number[]; timeoutMs?: number; url?: string } = {},
+  ): Promise<{ status: number; body: unknown }> {
+    const timeoutMs = opts.timeoutMs ?? this.options.timeoutMs ?? 10_000;
+    const deadline = Date.now() + timeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.sendOnce(method, path, body, what, { ...opts, timeoutMs: Math.max(1, deadline - Date.now()) });
+      } catch (err) {
+        const backoff = Math.min(400, 25 * 2 ** attempt);
+        if (!(err instanceof ResourceExhausted) || Date.now() + backoff >= deadline) throw err instanceof ResourceExhausted ? err.error : err;
+        await new Promise((r) => setTimeout(r, backoff));
+      }
+    }
+  }
+
+  private async sendOnce(
     method: 'GET' | 'POST' | 'DELETE',
     path: string,
     body: unknown,
@@ -247,6 +386,8 @@ export class HttpTemporalAccess implements TemporalAccess {
     }
     if (res.ok || opts.allow?.includes(res.status)) return { status: res.status, body: parsed };
     const st = parsed as RawStatus;
-    throw new TemporalError(kindOf(res.status, st.code), `${what}: HTTP ${res.status}: ${st.message ?? res.statusText}`);
+    const error = new TemporalError(kindOf(res.status, st.code), `${what}: HTTP ${res.status}: ${st.message ?? res.statusText}`);
+    if (res.status === 429) throw new ResourceExhausted(error);
+    throw error;
   }
 }

@@ -8,10 +8,13 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { PROGRESS_QUERY } from '../../../activities/contract.js';
-import { TemporalError, type TemporalAccess, type WorkflowSummary } from '../../../api/temporal/access.js';
+import { searchAttributeEntries } from '../../../api/job-service.js';
+import { runIdFor } from '../../../api/schedule-service.js';
+import { TemporalError, type CreateScheduleRequest, type ScheduleDescription, type TemporalAccess, type WorkflowSummary } from '../../../api/temporal/access.js';
 import { GrpcTemporalAccess } from '../../../api/temporal/grpc-access.js';
 import { HttpTemporalAccess } from '../../../api/temporal/http-access.js';
 import { jobSpec } from '../../../workflows/job-spec.js';
+import { jobStartOptions } from '../../../workflows/job-start.js';
 import type { JobWorkflowInput } from '../../../workflows/job-workflow.js';
 import type { JobProgress } from '../../../workflows/progress.js';
 import { fastTuning, startStack, type Stack } from '../jobs/stack.js';
@@ -49,6 +52,14 @@ async function describeBoth(id: string): Promise<WorkflowSummary> {
   const [g, h] = await Promise.all([impls.grpc.describeWorkflow(id), impls.http.describeWorkflow(id)]);
   assert.ok(g && h, `both describe ${id}`);
   assert.deepEqual(h, g, 'gRPC and HTTP describe the same workflow identically');
+  return g;
+}
+
+/** Both implementations' view of a schedule, which must agree. */
+async function describeScheduleBoth(id: string): Promise<ScheduleDescription> {
+  const [g, h] = await Promise.all([impls.grpc.describeSchedule(id), impls.http.describeSchedule(id)]);
+  assert.ok(g && h, `both describe schedule ${id}`);
+  assert.deepEqual(h, g, 'gRPC and HTTP describe the same schedule identically');
   return g;
 }
 
@@ -174,6 +185,175 @@ for (const name of ['grpc', 'http'] as const) {
       await assert.rejects(access().queryWorkflow(id, PROGRESS_QUERY, [], 1500), (e: unknown) => e instanceof TemporalError && e.kind === 'timeout');
       assert.ok(Date.now() - t0 < 15_000, 'the query gave up near its deadline');
       await stack.client.workflow.getHandle(id).terminate('contract test over');
+    });
+
+    test('schedules: create with every field, describe alike through both, refuse a second create, list in pages, update (keeping or replacing the action), pause, matching times, backfill, delete', async () => {
+      const id = `contract-sched-${tag()}`;
+      const fw = `fw-${id}`;
+      const startAt = new Date('2026-01-01T00:00:00Z');
+      const req: CreateScheduleRequest = {
+        scheduleId: id,
+        spec: {
+          cronStrings: ['0 2 * * * #cron: 0 2 * * *'],
+          intervals: [{ everyMs: 5_400_000, offsetMs: 300_000 }],
+          timezone: 'Europe/Berlin',
+          startAt,
+          jitterMs: 30_000,
+        },
+        action: {
+          workflowId: id,
+          workflowType: 'jobWorkflow',
+          taskQueue: idleQueue,
+          args: [{ spec: { command: 'x', empty: [], deep: { none: {} } }, n: 1.5, s: 'ü' }],
+          memo: { specHash: 'abc', scheduleId: id, list: [] },
+          searchAttributes: [
+            { name: 'MesoflowJobStatus', type: 'Keyword', value: 'WAITING_FOR_OFFER' },
+            { name: 'MesoflowFramework', type: 'Keyword', value: fw },
+            { name: 'MesoflowLabels', type: 'KeywordList', value: ['team=a'] },
+          ],
+        },
+        policies: { overlap: 'BUFFER_ONE', catchupWindowMs: 3_600_000, pauseOnFailure: true },
+        state: { paused: true, note: 'made by the contract test', remainingActions: 3 },
+        searchAttributes: [{ name: 'MesoflowFramework', type: 'Keyword', value: fw }],
+      };
+      await access().createSchedule(req);
+      const d = await describeScheduleBoth(id);
+      assert.equal(d.scheduleId, id);
+      assert.deepEqual(d.spec.calendars.map((c) => c.comment), ['cron: 0 2 * * *']);
+      assert.equal(d.spec.calendars[0]?.hour[0]?.start, 2);
+      assert.deepEqual(d.spec.intervals, [{ everyMs: 5_400_000, offsetMs: 300_000 }]);
+      assert.equal(d.spec.timezone, 'Europe/Berlin');
+      assert.deepEqual(d.spec.startAt, startAt);
+      assert.equal(d.spec.endAt, undefined);
+      assert.equal(d.spec.jitterMs, 30_000);
+      assert.deepEqual(d.action, {
+        workflowId: id,
+        workflowType: 'jobWorkflow',
+        taskQueue: idleQueue,
+        args: req.action.args,
+        memo: req.action.memo,
+        searchAttributes: { MesoflowJobStatus: 'WAITING_FOR_OFFER', MesoflowFramework: fw, MesoflowLabels: ['team=a'] },
+      });
+      assert.deepEqual(d.policies, { overlap: 'BUFFER_ONE', catchupWindowMs: 3_600_000, pauseOnFailure: true });
+      assert.deepEqual(d.state, { paused: true, note: 'made by the contract test', remainingActions: 3 });
+      assert.equal(d.info.numActionsTaken, 0);
+      assert.ok(d.info.nextActionTimes.length > 0);
+      assert.ok(Math.abs(d.info.createdAt.getTime() - Date.now()) < 60_000);
+
+      await assert.rejects(access().createSchedule(req), (e: unknown) => e instanceof TemporalError && e.kind === 'already-exists');
+      await assert.rejects(
+        access().createSchedule({ ...req, scheduleId: `${id}-tz`, spec: { ...req.spec, timezone: 'Nowhere/Atlantis' } }),
+        (e: unknown) => e instanceof TemporalError && e.kind === 'invalid-argument',
+      );
+
+      // A second schedule of the same framework: two pages of one, the token good for both implementations.
+      await access().createSchedule({ ...req, scheduleId: `${id}-2`, state: { paused: true, note: undefined, remainingActions: undefined } });
+      const query = `MesoflowFramework = '${fw}'`;
+      const first = await until('visibility lists both schedules', async () => {
+        const all = await access().listSchedules({ query, pageSize: 10 });
+        return all.schedules.length === 2 ? access().listSchedules({ query, pageSize: 1 }) : undefined;
+      });
+      assert.equal(first.schedules.length, 1);
+      assert.ok(first.nextPageToken);
+      const [own, other] = await Promise.all([
+        access().listSchedules({ query, pageSize: 1, pageToken: first.nextPageToken }),
+        impls[name === 'grpc' ? 'http' : 'grpc'].listSchedules({ query, pageSize: 1, pageToken: first.nextPageToken }),
+      ]);
+      assert.deepEqual(own, other);
+      const listed = [...first.schedules, ...own.schedules];
+      assert.deepEqual(listed.map((s) => s.scheduleId).sort(), [id, `${id}-2`].sort());
+      const row = listed.find((s) => s.scheduleId === id);
+      assert.equal(row?.paused, true);
+      assert.equal(row?.note, 'made by the contract test');
+      assert.ok((row?.nextActionTimes.length ?? 0) > 0);
+
+      // Update without an action keeps the action exactly; the spec, policies and state change.
+      await access().updateSchedule({
+        scheduleId: id,
+        spec: { cronStrings: ['30 3 * * * #cron: 30 3 * * *'], intervals: [], timezone: 'UTC' },
+        policies: { overlap: 'ALLOW_ALL', catchupWindowMs: 60_000, pauseOnFailure: false },
+        state: { paused: true, note: 'updated', remainingActions: undefined },
+      });
+      const u = await describeScheduleBoth(id);
+      assert.deepEqual(u.action, d.action, 'the action is kept as it was');
+      assert.deepEqual(u.spec.calendars.map((c) => c.comment), ['cron: 30 3 * * *']);
+      assert.deepEqual(u.spec.intervals, []);
+      assert.equal(u.spec.timezone, 'UTC');
+      assert.deepEqual(u.policies, { overlap: 'ALLOW_ALL', catchupWindowMs: 60_000, pauseOnFailure: false });
+      assert.deepEqual(u.state, { paused: true, note: 'updated', remainingActions: undefined });
+      assert.ok(u.info.lastUpdatedAt instanceof Date);
+      // … and with one, replaces it.
+      await access().updateSchedule({
+        scheduleId: id,
+        spec: { cronStrings: ['30 3 * * * #cron: 30 3 * * *'], intervals: [], timezone: 'UTC' },
+        action: { ...req.action, args: [{ other: [] }], memo: { v: 2 }, searchAttributes: [] },
+        policies: u.policies,
+        state: u.state,
+      });
+      const replaced = await describeScheduleBoth(id);
+      assert.deepEqual([replaced.action.args, replaced.action.memo, replaced.action.searchAttributes], [[{ other: [] }], { v: 2 }, {}]);
+
+      await access().patchSchedule(id, { unpause: 'going' });
+      assert.deepEqual((await describeScheduleBoth(id)).state, { paused: false, note: 'going', remainingActions: undefined });
+      await access().patchSchedule(id, { pause: 'stopped' });
+      assert.deepEqual((await describeScheduleBoth(id)).state, { paused: true, note: 'stopped', remainingActions: undefined });
+
+      const times = await access().listScheduleMatchingTimes(id, new Date('2026-03-01T00:00:00Z'), new Date('2026-03-03T12:00:00Z'));
+      assert.deepEqual(
+        times.map((t) => t.toISOString()),
+        ['2026-03-01T03:30:00.000Z', '2026-03-02T03:30:00.000Z', '2026-03-03T03:30:00.000Z'],
+      );
+      assert.deepEqual(await impls[name === 'grpc' ? 'http' : 'grpc'].listScheduleMatchingTimes(id, new Date('2026-03-01T00:00:00Z'), new Date('2026-03-03T12:00:00Z')), times);
+
+      // A backfill of one past slot starts its run, named by the nominal time, even while paused.
+      const slot = new Date('2026-03-02T03:30:00Z');
+      await access().patchSchedule(id, { backfill: [{ start: new Date(slot.getTime() - 500), end: slot, overlap: 'ALLOW_ALL' }] });
+      const run = runIdFor(id, slot);
+      const started = await until('the backfilled run exists', () => access().describeWorkflow(run));
+      assert.equal(started.type, 'jobWorkflow');
+      assert.deepEqual(started.memo, { v: 2 });
+      await stack.client.workflow.getHandle(run).terminate('contract test over');
+
+      await access().deleteSchedule(id);
+      await access().deleteSchedule(`${id}-2`);
+      assert.equal(await access().describeSchedule(id), undefined);
+      await assert.rejects(access().deleteSchedule(id), (e: unknown) => e instanceof TemporalError && e.kind === 'not-found');
+      await assert.rejects(access().patchSchedule(id, { pause: 'x' }), (e: unknown) => e instanceof TemporalError && e.kind === 'not-found');
+    });
+
+    test('a scheduled job (the action as the API builds it) triggered through it is run by the worker to success, with its memo and search attributes', async () => {
+      const id = `contract-sjob-${tag()}`;
+      const o = jobStartOptions({ jobId: id, spec: jobSpec({ command: 'echo scheduled; exit 0', labels: { team: 'sched' } }), frameworkName: stack.frameworkName, taskQueue: stack.taskQueue, tuning: fastTuning });
+      await access().createSchedule({
+        scheduleId: id,
+        spec: { cronStrings: ['0 0 1 1 * #cron: 0 0 1 1 *'], intervals: [], timezone: 'UTC' },
+        action: {
+          workflowId: id,
+          workflowType: o.workflowType,
+          taskQueue: o.taskQueue,
+          args: o.args,
+          memo: { ...o.memo, scheduleId: id },
+          searchAttributes: searchAttributeEntries(o.typedSearchAttributes),
+        },
+        policies: { overlap: 'SKIP', pauseOnFailure: false },
+        state: { paused: false, note: undefined, remainingActions: undefined },
+      });
+      await access().patchSchedule(id, { trigger: { overlap: 'ALLOW_ALL' } });
+      const runId = await until('the schedule took its action', async () => (await access().describeSchedule(id))?.info.recentActions[0]?.workflowId);
+      assert.ok(runId.startsWith(`${id}-`), runId);
+      const done = await until('the scheduled job completes', async () => {
+        const s = await access().describeWorkflow(runId);
+        return s && s.status !== 'RUNNING' ? s : undefined;
+      });
+      assert.equal(done.status, 'COMPLETED');
+      const p = await access().queryWorkflow<JobProgress>(runId, PROGRESS_QUERY, [], 20_000);
+      assert.equal(p.status, 'SUCCEEDED');
+      const s = await describeBoth(runId);
+      assert.deepEqual(s.memo, { ...o.memo, scheduleId: id });
+      assert.equal(s.searchAttributes.MesoflowFramework, stack.frameworkName);
+      assert.deepEqual(s.searchAttributes.MesoflowLabels, ['team=sched']);
+      assert.equal(s.searchAttributes.MesoflowJobStatus, 'SUCCEEDED');
+      await access().deleteSchedule(id);
     });
   });
 }

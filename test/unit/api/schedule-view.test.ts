@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ScheduleDescription } from '@temporalio/client';
+import { emptyCalendar, type ScheduleDescription } from '../../../api/temporal/access.js';
 import { scheduleView } from '../../../api/schedule-view.js';
 
 const at = (s: string) => new Date(`2026-12-06T${s}Z`);
@@ -10,22 +10,22 @@ function description(): ScheduleDescription {
     scheduleId: 'nightly',
     spec: {
       calendars: [
-        { comment: 'cron: 0 2 * * *', second: [], minute: [], hour: [], dayOfMonth: [], month: [], year: [], dayOfWeek: [] },
-        { comment: 'added in the Web UI', second: [], minute: [], hour: [], dayOfMonth: [], month: [], year: [], dayOfWeek: [] },
+        { ...emptyCalendar(), comment: 'cron: 0 2 * * *' },
+        { ...emptyCalendar(), comment: 'added in the Web UI' },
       ],
-      intervals: [{ every: 5_400_000, offset: 300_000 }],
+      intervals: [{ everyMs: 5_400_000, offsetMs: 300_000 }],
       timezone: 'Europe/Berlin',
-      jitter: 30_000,
+      startAt: undefined,
+      endAt: undefined,
+      jitterMs: 30_000,
     },
-    action: { type: 'startWorkflow', workflowType: 'batchWorkflow', taskQueue: 'q', workflowId: 'nightly', args: [{ spec: { maxParallel: 50 }, frameworkName: 'f' }] },
-    policies: { overlap: 'BUFFER_ONE', catchupWindow: 3_600_000, pauseOnFailure: true },
-    searchAttributes: {},
-    typedSearchAttributes: undefined as unknown as ScheduleDescription['typedSearchAttributes'],
+    action: { workflowType: 'batchWorkflow', taskQueue: 'q', workflowId: 'nightly', args: [{ spec: { maxParallel: 50 }, frameworkName: 'f' }], memo: {}, searchAttributes: {} },
+    policies: { overlap: 'BUFFER_ONE', catchupWindowMs: 3_600_000, pauseOnFailure: true },
     state: { paused: true, note: 'maintenance', remainingActions: 3 },
     info: {
       recentActions: [
-        { scheduledAt: at('01:00:00'), takenAt: at('01:00:01'), action: { type: 'startWorkflow', workflow: { workflowId: 'nightly-2026-12-06T01:00:00Z', firstExecutionRunId: 'r' } } },
-        { scheduledAt: at('02:00:00'), takenAt: at('02:00:01'), action: { type: 'startWorkflow', workflow: { workflowId: 'nightly-2026-12-06T02:00:00Z', firstExecutionRunId: 'r' } } },
+        { scheduledAt: at('01:00:00'), takenAt: at('01:00:01'), workflowId: 'nightly-2026-12-06T01:00:00Z' },
+        { scheduledAt: at('02:00:00'), takenAt: at('02:00:01'), workflowId: 'nightly-2026-12-06T02:00:00Z' },
       ],
       nextActionTimes: [at('03:00:00'), at('04:00:00'), at('05:00:00'), at('06:00:00'), at('07:00:00'), at('08:00:00'), at('09:00:00')],
       numActionsTaken: 2,
@@ -33,10 +33,9 @@ function description(): ScheduleDescription {
       numActionsSkippedOverlap: 4,
       createdAt: at('00:00:00'),
       lastUpdatedAt: undefined,
-      runningActions: [{ type: 'startWorkflow', workflow: { workflowId: 'nightly-2026-12-06T02:00:00Z', firstExecutionRunId: 'r' } }],
+      runningWorkflowIds: ['nightly-2026-12-06T02:00:00Z'],
     },
-    raw: {},
-  } as ScheduleDescription;
+  };
 }
 
 test('a Temporal schedule as the API shows it', () => {
