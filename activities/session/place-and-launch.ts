@@ -168,11 +168,12 @@ class OpenAttempt {
     let lastBeat = 0;
     const watch = setInterval(() => {
       const now = Date.now();
+      // The gap first: with thousands of jobs waiting, most ticks end here without building a summary.
+      const nextGap = nextBeatGapMs(gap, 0, this.heartbeatMs);
+      if (now - lastBeat < nextGap) return;
       const summary = this.session.waitingSummary(req.taskId);
       // Nothing to say until an offer was weighed, unless the session itself has a reason (it cannot subscribe).
       if (summary === undefined || (summary.offersSeen === 0 && summary.reasons.length === 0) || samePicture(summary, shown)) return;
-      const nextGap = nextBeatGapMs(gap, 0, this.heartbeatMs);
-      if (now - lastBeat < nextGap) return;
       gap = nextBeatGapMs(gap, 1000, this.heartbeatMs);
       lastBeat = now;
       shown = summary;
