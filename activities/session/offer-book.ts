@@ -73,7 +73,27 @@ export function summarize(w: Waiter, now: number): MatchReasonSummary {
   return { offersSeen: w.offersSeen, reasons, at: new Date(now).toISOString() };
 }
 
-const MAX_SEEN = 5000;
+/**
+ * Offer ids a waiter remembers having counted. An offer that left the
+ * session (accepted, declined, rescinded) is never weighed again, so past
+ * this many the ids of offers no longer held are forgotten: the memory of a
+ * job waiting for hours stays bounded by the offers held at once (a 10,000
+ * job backlog otherwise kept thousands of ids per job).
+ */
+export const SEEN_OFFERS_KEPT = 64;
+
+/** Counts the open offers a waiter had not weighed yet, remembering them (pruned to the offers still held). */
+export function countFreshOffers(w: Pick<Waiter, 'seenOffers'>, open: readonly HeldOffer[], held: ReadonlyMap<string, unknown>): number {
+  let fresh = 0;
+  for (const h of open) {
+    const id = h.offer.id.value;
+    if (w.seenOffers.has(id)) continue;
+    w.seenOffers.add(id);
+    fresh++;
+  }
+  if (w.seenOffers.size > SEEN_OFFERS_KEPT) for (const id of w.seenOffers) if (!held.has(id)) w.seenOffers.delete(id);
+  return fresh;
+}
 
 export interface MatchRoundResult {
   /** Offers that got leases in this round. */
@@ -136,13 +156,7 @@ export function matchRound(
   for (const u of result.unmatched) {
     const w = waiters.get(u.demandId);
     if (!w) continue;
-    let fresh = 0;
-    for (const h of open) {
-      const id = h.offer.id.value;
-      if (w.seenOffers.has(id)) continue;
-      if (w.seenOffers.size < MAX_SEEN) w.seenOffers.add(id);
-      fresh++;
-    }
+    const fresh = countFreshOffers(w, open, offers);
     if (fresh === 0) continue;
     w.offersSeen += fresh;
     for (const r of u.reasons) {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { matchRound, readyToFlush, summarize, type HeldOffer, type Waiter } from '../../../activities/session/offer-book.js';
+import { countFreshOffers, matchRound, readyToFlush, SEEN_OFFERS_KEPT, summarize, type HeldOffer, type Waiter } from '../../../activities/session/offer-book.js';
 import { demandFromSpec } from '../../../activities/session/demand.js';
 import { jobSpec } from '../../../workflows/job-spec.js';
 import { offerSchema } from '../../../mesos/schemas/index.js';
@@ -76,4 +76,23 @@ test('UNIQUE hostname keeps a group off hosts already in use', () => {
   matchRound(offers, waiters, new Map([['', new Set(['h1'])]]), 0);
   assert.deepEqual([...got.keys()], ['a']);
   assert.equal(got.get('a')?.hostname, 'h2');
+});
+
+test("a waiting job counts each offer once, and forgets the ids of offers gone (its memory stays bounded however long it waits)", () => {
+  const w = waiter('job-long.1', { resources: { cpus: 64 } }, new Map());
+  let seen = 0;
+  // Ten thousand offers, one at a time (each declined and gone before the next), weighed twice each.
+  for (let i = 0; i < 10_000; i++) {
+    const h = offer(`o-${i}`, 1, 64);
+    const held = new Map([[h.offer.id.value, h]]);
+    seen += countFreshOffers(w, [h], held);
+    seen += countFreshOffers(w, [h], held);
+    assert.ok(w.seenOffers.size <= SEEN_OFFERS_KEPT + 1, `ids kept after offer ${i}: ${w.seenOffers.size}`);
+  }
+  assert.equal(seen, 10_000);
+  // Offers still held are never forgotten, so they are not counted again.
+  const still = Array.from({ length: SEEN_OFFERS_KEPT + 10 }, (_, i) => offer(`held-${i}`, 1, 64));
+  const held = new Map(still.map((h) => [h.offer.id.value, h]));
+  assert.equal(countFreshOffers(w, still, held), still.length);
+  assert.equal(countFreshOffers(w, still, held), 0);
 });
