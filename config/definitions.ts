@@ -146,6 +146,13 @@ export const settingDefs = {
   MESOFLOW_GATHER_MAX_MS: def({ parser: number({ min: 0, unit: 'ms' }), default: 500, secret: false, roles: workers, description: 'the longest an ACCEPT (or an offer nobody fits yet) waits for arriving jobs' }),
   MESOFLOW_RECONCILE_INTERVAL: def({ parser: number({ min: 1, unit: 'seconds' }), default: 900, secret: false, roles: workers, description: 'seconds between full reconciliations' }),
   MESOFLOW_PARTITION_AWARE: def({ parser: boolean, default: true, secret: false, roles: workers, description: 'subscribe with the PARTITION_AWARE capability' }),
+  MESOFLOW_MAX_CACHED_WORKFLOWS: def({
+    parser: number({ min: 1, integer: true }),
+    default: 250,
+    secret: false,
+    roles: workers,
+    description: 'workflows the worker keeps in memory between their steps (about 0.2 MB each; an evicted job replays its short history at its next step)',
+  }),
   MESOFLOW_HOST_SESSION: def({ parser: boolean, default: true, secret: false, roles: workers, description: 'whether this worker may hold the framework session' }),
   MESOFLOW_SHUTDOWN_GRACE: def({
     parser: number({ min: 0, unit: 'seconds' }),

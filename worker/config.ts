@@ -64,7 +64,8 @@ export const workerConfigSchema = z.strictObject({
   /** Also serve as a session holder (false: only run workflows). */
   hostSession: z.boolean().default(true),
   maxConcurrentActivities: z.int().positive().default(2000),
-  maxCachedWorkflows: z.int().positive().default(2000),
+  /** About 0.2 MB each (measured: 3,000 waiting jobs took 891 MB with 2,000 cached, 545 MB with 250). */
+  maxCachedWorkflows: z.int().positive().default(250),
   /** On stop, how long in-flight activities get to finish before they are cancelled. */
   shutdownGraceSeconds: z.coerce.number().nonnegative().default(10),
 });
@@ -137,6 +138,7 @@ export function workerConfigFromLoaded(loaded: LoadedConfig, temporal: TemporalT
     reconcileIntervalSeconds: s.MESOFLOW_RECONCILE_INTERVAL,
     hostSession: s.MESOFLOW_HOST_SESSION,
     shutdownGraceSeconds: s.MESOFLOW_SHUTDOWN_GRACE,
+    maxCachedWorkflows: s.MESOFLOW_MAX_CACHED_WORKFLOWS,
   });
 }
 
