@@ -117,6 +117,8 @@ export async function run(): Promise<void> {
     const bareRates: number[] = [];
     let accepts = 0;
     let launches = 0;
+    const session = () => [...worker.sessions][0];
+    const heartbeatsBefore = session()?.stats.heartbeats ?? 0;
     let lastJobs: Array<Awaited<ReturnType<typeof startJob>>> = [];
     let lastBare: Array<{ fetchHistory(): Promise<unknown> }> = [];
     for (let round = 1; round <= ROUNDS; round++) {
@@ -146,6 +148,8 @@ export async function run(): Promise<void> {
     console.log(`billable_actions_per_job_median: ${median(jobCost.map((c) => c.actions))}`);
     console.log(`billable_actions_per_job_max: ${Math.max(...jobCost.map((c) => c.actions))}`);
     console.log(`history_events_per_bare_workflow_median: ${median(bareCost.map((c) => c.events))}`);
+    // Not in a history, but Temporal records each one (and Cloud bills it): the lease, TASK_STARTING, waiting reasons, liveness.
+    console.log(`activity_heartbeats_per_job: ${(((session()?.stats.heartbeats ?? 0) - heartbeatsBefore) / (JOBS * ROUNDS)).toFixed(2)}`);
     console.log(`accepts: ${accepts}`);
     console.log(`launch_operations_per_accept: ${(accepts > 0 ? launches / accepts : 0).toFixed(2)}`);
     console.log(`jobs_to_bare_ratio_of_medians: ${(median(jobRates) / median(bareRates)).toFixed(2)}`);

@@ -85,6 +85,8 @@ export class FrameworkSession {
     suppresses: 0,
     updates: 0,
     acks: 0,
+    /** Heartbeats the job attempts (placeAndLaunch) recorded: Temporal Cloud bills them. */
+    heartbeats: 0,
   };
   /** Milliseconds from each update's arrival to its acknowledgement (benchmarks). */
   readonly ackLatency = new Samples();

@@ -68,7 +68,7 @@ export function createHoldSession(deps: HoldSessionDeps): SessionHostActivities 
           signalledId = id;
         },
       });
-      const attempts = createPlaceAndLaunch(session, { client, log });
+      const attempts = createPlaceAndLaunch(session, { client, log, stats: session.stats });
       routeUpdate = attempts.routeUpdate;
       deps.live.add(session);
       const every = Math.max(200, Math.floor((ctx.info.heartbeatTimeoutMs ?? 20_000) / 4));
