@@ -2,18 +2,16 @@
 // of a batch, cancel, and an SSE stream of its progress.
 import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { streamSSE } from 'hono/streaming';
 import { parseBatchSpec } from '../../workflows/batch-spec.js';
 import { BatchService, skippedJobsOf } from '../batch-service.js';
 import { batchIdSchema, listBatchJobsQuerySchema, listBatchesQuerySchema, type ApiBatch } from '../batch-schemas.js';
 import type { ApiContext } from '../context.js';
 import { problems, sendProblem, type FieldError } from '../problem.js';
 import { fieldErrors, readJsonBody } from './jobs.js';
+import { streamPolledEvents } from './polled-events.js';
 
 /** Batches carry parameter lists: a larger body than a job's. */
 export const BATCH_BODY_LIMIT = 1024 * 1024;
-
-const KEEPALIVE_MS = 15_000;
 
 function batchIdParam(raw: string): string {
   if (!batchIdSchema.safeParse(raw).success) throw problems.notFound(`no batch with id ${raw}`);
@@ -110,41 +108,19 @@ export function registerBatchRoutes(app: Hono, ctx: ApiContext): BatchService {
     const id = batchIdParam(c.req.param('id'));
     const first = await service.get(id);
     if (!first) throw problems.notFound(`no batch with id ${id}`);
-    const pollMs = ctx.deps.eventPollMs ?? 500;
-    return streamSSE(c, async (stream) => {
-      let aborted = false;
-      stream.onAbort(() => {
-        aborted = true;
-      });
-      let lastKey = '';
-      let seq = 0;
-      let batch = first;
-      let lastWrite = Date.now();
-      let closedPolls = 0;
-      const endBy = ctx.deps.eventStreamMaxMs !== undefined ? Date.now() + ctx.deps.eventStreamMaxMs : Infinity;
-      while (!aborted) {
-        const key = batchChangeKey(batch);
-        if (key !== lastKey) {
-          lastKey = key;
-          await stream.writeSSE({ event: 'batch', id: String(++seq), data: JSON.stringify(batch) });
-          lastWrite = Date.now();
-        } else if (Date.now() - lastWrite >= KEEPALIVE_MS) {
-          await stream.write(': keepalive\n\n');
-          lastWrite = Date.now();
-        }
-        // Terminal once the workflow's own answer says so (counts final); a
-        // closed batch whose workflow cannot be asked ends the stream too.
-        if (batch.status !== 'RUNNING' && (batch.counts !== null || ++closedPolls > 20)) break;
-        // Bounded streams (edge runtimes): end; EventSource reconnects and gets the current state first.
-        if (Date.now() >= endBy) break;
-        await stream.sleep(pollMs);
-        if (aborted) break;
-        const next = await service.get(id).catch((err: unknown) => {
-          ctx.logger.warn('batch events: reading the batch failed', { batchId: id, err });
-          return batch;
-        });
-        if (next) batch = next;
-      }
+    let closedPolls = 0;
+    return streamPolledEvents(c, {
+      event: 'batch',
+      first,
+      pollMs: ctx.deps.eventPollMs ?? 500,
+      maxMs: ctx.deps.eventStreamMaxMs,
+      view: (batch: ApiBatch) => batch,
+      changeKey: batchChangeKey,
+      // Final once the workflow's own answer says so (counts final); a
+      // closed batch whose workflow cannot be asked ends the stream too.
+      isFinal: (batch) => batch.status !== 'RUNNING' && (batch.counts !== null || ++closedPolls > 20),
+      read: () => service.get(id),
+      onReadError: (err) => ctx.logger.warn('batch events: reading the batch failed', { batchId: id, err }),
     });
   });
 
