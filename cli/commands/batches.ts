@@ -4,28 +4,19 @@ import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { request } from 'undici';
 import { ApiClient, CliError, type ApiJob } from '../api-client.js';
+import type { BatchCounts } from '../../workflows/batch-scheduler.js';
 
 interface ApiOptions {
   api: string;
   token?: string;
 }
 
-interface Counts {
-  total: number;
-  PENDING: number;
-  RUNNING: number;
-  SUCCEEDED: number;
-  FAILED: number;
-  TIMED_OUT: number;
-  CANCELLED: number;
-  SKIPPED: number;
-}
-
 export interface ApiBatch {
   id: string;
   name: string | null;
   status: string;
-  counts: Counts | null;
+  /** As the API serves it: the batch workflow's counts. */
+  counts: BatchCounts | null;
   maxParallel: number | null;
   stopReason: string | null;
   nodes: Array<{ name: string | null; count: number; waitingFor: string[]; skipped: number; skipReason: string | null; pendingReason: string | null }>;

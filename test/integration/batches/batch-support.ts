@@ -4,22 +4,13 @@ import type { ApiJob } from '../../../api/schemas.js';
 import { http } from '../api/api-stack.js';
 import { masterTasks, type Stack } from '../jobs/stack.js';
 import { until } from '../../support/wait.js';
-
-export interface Counts {
-  total: number;
-  PENDING: number;
-  RUNNING: number;
-  SUCCEEDED: number;
-  FAILED: number;
-  TIMED_OUT: number;
-  CANCELLED: number;
-  SKIPPED: number;
-}
+import type { BatchCounts } from '../../../workflows/batch-scheduler.js';
 
 export interface Batch {
   id: string;
   status: string;
-  counts: Counts | null;
+  /** As the API serves it: the batch workflow's counts. */
+  counts: BatchCounts | null;
   stopReason: string | null;
   jobIds: string[];
   continuedAsNew: number;
