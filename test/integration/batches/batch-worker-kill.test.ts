@@ -4,8 +4,6 @@
 // lowered) keeps its counts and starts no job twice.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { postJson, startApiStack, type ApiStack } from '../api/api-stack.js';
 import { fastTuning, masterTasks } from '../jobs/stack.js';
 import { batchJobs, batchUntil, ended } from './batch-support.js';
@@ -14,37 +12,10 @@ import { FRAMEWORK_ID_QUERY, sessionWorkflowId } from '../../../activities/contr
 import { batchSpecSchema } from '../../../workflows/batch-spec.js';
 import { batchStartOptions } from '../../../workflows/job-start.js';
 import type { BatchRunInput } from '../../../workflows/batch-workflow.js';
+import { WorkerProcesses } from '../jobs/worker-processes.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
 let s: ApiStack;
-const children: ChildProcess[] = [];
-let output = '';
-
-function spawnWorker(): ChildProcess {
-  const st = s.stack;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      TEMPORAL_ADDRESS: st.temporal.address,
-      TEMPORAL_NAMESPACE: st.temporal.namespace,
-      MESOS_MASTER: st.cluster.masterUrl,
-      MESOFLOW_FRAMEWORK_NAME: st.frameworkName,
-      MESOFLOW_TASK_QUEUE: st.taskQueue,
-      MESOFLOW_SESSION_HEARTBEAT_TIMEOUT: String(st.workerConfig.sessionHeartbeatTimeoutSeconds),
-      MESOFLOW_FAILOVER_TIMEOUT: '600',
-      MESOFLOW_DECLINE_REFUSE_SECONDS: '1',
-      MESOFLOW_LEASE_TIMEOUT_MS: '2000',
-      MESOFLOW_LOG_LEVEL: 'warn',
-    },
-  });
-  const keep = (d: Buffer) => (output = (output + d.toString()).slice(-20_000));
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  children.push(child);
-  return child;
-}
+const workers = new WorkerProcesses(() => s.stack);
 
 /** Master tasks of the batch by job id. */
 async function tasksByJob(batchId: string): Promise<Map<string, string[]>> {
@@ -62,12 +33,12 @@ before(async () => {
   s = await startApiStack({ noWorker: true });
 });
 after(async () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  workers.killAll();
   await s?.stop();
 });
 
 test('SIGKILL of the worker mid-batch: the batch finishes on another worker and each job ran once', async (t) => {
-  const a = spawnWorker();
+  const a = workers.spawn();
   const session = s.stack.client.workflow.getHandle(sessionWorkflowId(s.stack.frameworkName));
   await until(() => session.query<string | undefined>(FRAMEWORK_ID_QUERY), 'worker A to subscribe', 90_000);
   const id = `wk-${Date.now()}`;
@@ -77,12 +48,12 @@ test('SIGKILL of the worker mid-batch: the batch finishes on another worker and 
   a.kill('SIGKILL');
   await new Promise((res) => a.once('exit', res));
   t.diagnostic('worker A killed mid-batch; spawning worker B');
-  spawnWorker();
+  workers.spawn();
   let done;
   try {
     done = await batchUntil(s.url, id, ended, 'the batch to end on worker B', 300_000);
   } catch (err) {
-    t.diagnostic(output);
+    t.diagnostic(workers.output);
     throw err;
   }
   assert.equal(done.status, 'SUCCEEDED', JSON.stringify(done));

@@ -2,55 +2,26 @@
 // every job finishes, the framework keeps its id, and no attempt ran two tasks.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { assertOneTaskPerAttempt, startStack, type Stack } from './stack.js';
 import { progressUntil, resultWithin, until } from '../../support/wait.js';
 import { FRAMEWORK_ID_QUERY, sessionWorkflowId } from '../../../activities/contract.js';
 import type { JobResult } from '../../../workflows/job-workflow.js';
+import { WorkerProcesses } from './worker-processes.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
 let stack: Stack;
-const children: ChildProcess[] = [];
-let output = '';
-
-function spawnWorker(): ChildProcess {
-  const c = stack.workerConfig;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      TEMPORAL_ADDRESS: stack.temporal.address,
-      TEMPORAL_NAMESPACE: stack.temporal.namespace,
-      MESOS_MASTER: stack.cluster.masterUrl,
-      MESOFLOW_FRAMEWORK_NAME: stack.frameworkName,
-      MESOFLOW_TASK_QUEUE: stack.taskQueue,
-      MESOFLOW_SESSION_HEARTBEAT_TIMEOUT: String(c.sessionHeartbeatTimeoutSeconds),
-      MESOFLOW_FAILOVER_TIMEOUT: '600',
-      MESOFLOW_DECLINE_REFUSE_SECONDS: '1',
-      MESOFLOW_LEASE_TIMEOUT_MS: '2000',
-      MESOFLOW_LOG_LEVEL: 'warn',
-    },
-  });
-  const keep = (d: Buffer) => (output = (output + d.toString()).slice(-20_000));
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  children.push(child);
-  return child;
-}
+const workers = new WorkerProcesses(() => stack);
 
 before(async () => {
   stack = await startStack({ noWorker: true });
 });
 after(async () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  workers.killAll();
   await stack?.stop();
 });
 
 test('SIGKILL of the worker mid-run: another worker takes the session over, every job finishes, no attempt runs twice', async (t) => {
   t.diagnostic('spawning worker A');
-  const a = spawnWorker();
+  const a = workers.spawn();
   const session = stack.client.workflow.getHandle(sessionWorkflowId(stack.frameworkName));
   const frameworkId = await until(() => session.query<string | undefined>(FRAMEWORK_ID_QUERY), 'worker A to subscribe', 90_000);
   const handles = await Promise.all(Array.from({ length: 12 }, (_, i) => stack.start({ command: i % 2 === 0 ? 'sleep 3' : 'sleep 1' })));
@@ -61,12 +32,12 @@ test('SIGKILL of the worker mid-run: another worker takes the session over, ever
   t.diagnostic('worker A killed; spawning worker B');
   // More jobs while no worker is alive.
   handles.push(...(await Promise.all(Array.from({ length: 4 }, () => stack.start({ command: 'true' })))));
-  const b = spawnWorker();
+  const b = workers.spawn();
   let results: JobResult[];
   try {
     results = (await Promise.all(handles.map((h) => resultWithin(h)))) as JobResult[];
   } catch (err) {
-    t.diagnostic(output);
+    t.diagnostic(workers.output);
     throw err;
   }
   assert.ok(results.every((r) => r.status === 'SUCCEEDED'), JSON.stringify(results));
@@ -77,5 +48,5 @@ test('SIGKILL of the worker mid-run: another worker takes the session over, ever
     b.once('exit', (c) => resolve(c));
     b.kill('SIGTERM');
   });
-  assert.equal(code, 0, output);
+  assert.equal(code, 0, workers.output);
 });
