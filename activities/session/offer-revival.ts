@@ -14,9 +14,12 @@ export interface OfferRevivalDeps {
   log: Logger;
 }
 
+/** The least time between two REVIVEs: at most four a second. */
+const REVIVE_GAP_MS = 250;
+
 /** At most four REVIVEs a second, however many jobs arrive (the first one soon). */
 export function reviveDelay(lastReviveAt: number, now: number): number {
-  return Math.max(20, lastReviveAt + 250 - now);
+  return Math.max(20, lastReviveAt + REVIVE_GAP_MS - now);
 }
 
 /** How long the tasks ending together get to end before the REVIVE that offers their resources again (each end pushes it back this far)... */
@@ -31,7 +34,7 @@ export const FREED_MAX_MS = 150;
  * like every REVIVE.
  */
 export function freedReviveAt(firstFreedAt: number, lastFreedAt: number, lastReviveAt: number): number {
-  return Math.max(Math.min(lastFreedAt + FREED_QUIET_MS, firstFreedAt + FREED_MAX_MS), lastReviveAt + 250);
+  return Math.max(Math.min(lastFreedAt + FREED_QUIET_MS, firstFreedAt + FREED_MAX_MS), lastReviveAt + REVIVE_GAP_MS);
 }
 
 export class OfferRevival {
@@ -132,6 +135,9 @@ export class OfferRevival {
   private reviveNow(): void {
     const d = this.deps;
     if (!d.isSubscribed() || d.waiting() === 0) return;
+    // Two timers end here (a new job's, the ends of our tasks'), each armed
+    // with the pace as it was then: the pace holds whichever fires second.
+    if (Date.now() < this.lastReviveAt + REVIVE_GAP_MS) return this.scheduleRevive();
     this.suppressed = false;
     this.reviveNeeded = false;
     this.lastReviveAt = Date.now();

@@ -141,6 +141,27 @@ test('revival: SUPPRESS once nobody waits; a waiter then REVIVEs; nothing while 
   r.stop();
 });
 
+test('revival: a new job and the end of a task close together make one REVIVE, the next one paced', async () => {
+  const calls: number[] = [];
+  const stats = { revives: 0, suppresses: 0 };
+  const r = new OfferRevival({
+    suppressDelayMs: 60_000,
+    isSubscribed: () => true,
+    waiting: () => 1,
+    suppress: async () => undefined,
+    revive: async () => void calls.push(Date.now()),
+    stats,
+    log: silentLogger,
+  });
+  r.onSubscribed();
+  // The job's REVIVE is armed for 20 ms from now, the task end's for 40 ms.
+  r.evaluate(true);
+  r.resourcesFreed();
+  await until(() => calls.length === 2);
+  assert.ok((calls[1] as number) - (calls[0] as number) >= 245, `REVIVEs ${(calls[1] as number) - (calls[0] as number)} ms apart`);
+  r.stop();
+});
+
 // Reconciliation answers recorded from Mesos 1.12 (transcript 09-reconcile).
 const unknownTask = taskStatusSchema.parse({
   task_id: { value: 'nope' },
