@@ -153,6 +153,13 @@ export const settingDefs = {
     roles: workers,
     description: 'workflows the worker keeps in memory between their steps (about 0.2 MB each; an evicted job replays its short history at its next step)',
   }),
+  MESOFLOW_HEAP_GROWING_PERCENT: def({
+    parser: number({ min: 0, max: 300, integer: true }),
+    default: 30,
+    secret: false,
+    roles: workers,
+    description: 'how far (in percent) the worker process lets its JavaScript heap grow past what is live before a full collection; 0 keeps V8\'s own policy',
+  }),
   MESOFLOW_HOST_SESSION: def({ parser: boolean, default: true, secret: false, roles: workers, description: 'whether this worker may hold the framework session' }),
   MESOFLOW_SHUTDOWN_GRACE: def({
     parser: number({ min: 0, unit: 'seconds' }),

@@ -30,15 +30,16 @@ export function pattern(re: RegExp, allowed: string): Parser<string> {
   };
 }
 
-export function number(options: { min?: number; integer?: boolean; unit?: string } = {}): Parser<number> {
+export function number(options: { min?: number; max?: number; integer?: boolean; unit?: string } = {}): Parser<number> {
   const min = options.min ?? 0;
+  const max = options.max ?? Infinity;
   const kind = options.integer ? 'an integer' : 'a number';
-  const allowed = `${kind} ≥ ${min}${options.unit ? ` (${options.unit})` : ''}`;
+  const allowed = `${kind} ${max < Infinity ? `${min}-${max}` : `≥ ${min}`}${options.unit ? ` (${options.unit})` : ''}`;
   return {
     allowed,
     parse(raw) {
       const n = Number(raw.trim());
-      if (raw.trim() === '' || !Number.isFinite(n) || n < min || (options.integer && !Number.isInteger(n))) throw new SettingValueError();
+      if (raw.trim() === '' || !Number.isFinite(n) || n < min || n > max || (options.integer && !Number.isInteger(n))) throw new SettingValueError();
       return n;
     },
   };

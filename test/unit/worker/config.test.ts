@@ -34,3 +34,12 @@ test('MESOS_MASTER may be one zk:// address (its host list has commas of its own
   assert.throws(() => workerConfigFromEnv({ MESOS_MASTER: 'zk://zk1:2181' }), /^ConfigError: MESOS_MASTER=zk:\/\/zk1:2181: expected .*\(a zk:\/\/ address needs a path/);
   assert.throws(() => workerConfigFromEnv({ MESOS_MASTER: 'http://m1:5050,zk://zk1:2181/mesos' }), /^ConfigError: MESOS_MASTER=.*\(a zk:\/\/ address cannot be mixed/);
 });
+
+test('MESOFLOW_HEAP_GROWING_PERCENT: 30 by default, 0-300, an integer, named when wrong', () => {
+  assert.equal(workerConfigFromEnv({ MESOS_MASTER: 'http://m' }).heapGrowingPercent, 30);
+  assert.equal(workerConfigFromEnv({ MESOS_MASTER: 'http://m', MESOFLOW_HEAP_GROWING_PERCENT: '0' }).heapGrowingPercent, 0);
+  assert.equal(workerConfigFromEnv({ MESOS_MASTER: 'http://m', MESOFLOW_HEAP_GROWING_PERCENT: '300' }).heapGrowingPercent, 300);
+  for (const bad of ['301', '-1', '12.5', 'lots']) {
+    assert.throws(() => workerConfigFromEnv({ MESOS_MASTER: 'http://m', MESOFLOW_HEAP_GROWING_PERCENT: bad }), /^ConfigError: MESOFLOW_HEAP_GROWING_PERCENT=.*: expected an integer 0-300/, bad);
+  }
+});
