@@ -10,6 +10,7 @@
 // billable actions, from a sample of histories), and the ratio of the
 // medians (the headline, last).
 import { fileURLToPath } from 'node:url';
+import { treeCpuMs } from './lib/proc-cpu.js';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
@@ -36,7 +37,7 @@ interface ClusterStats {
   launched_task_infos: number;
 }
 
-async function startClusterProcess(): Promise<{ masterUrl: string; stats(): Promise<ClusterStats>; stop(): Promise<void> }> {
+async function startClusterProcess(): Promise<{ masterUrl: string; pid: number; stats(): Promise<ClusterStats>; stop(): Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./lib/devcluster-process.ts', import.meta.url))], { stdio: ['pipe', 'pipe', 'inherit'] });
   const line: string = await new Promise((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', resolve);
@@ -45,6 +46,7 @@ async function startClusterProcess(): Promise<{ masterUrl: string; stats(): Prom
   const { masterUrl } = JSON.parse(line) as { masterUrl: string };
   return {
     masterUrl,
+    pid: child.pid as number,
     async stats() {
       const res = await request(`${masterUrl}/__devcluster/stats`);
       return (await res.body.json()) as ClusterStats;
@@ -57,13 +59,33 @@ async function startClusterProcess(): Promise<{ masterUrl: string; stats(): Prom
   };
 }
 
-async function timed<H extends { result(): Promise<unknown> }>(label: string, n: number, startAll: () => Promise<H[]>): Promise<{ perSecond: number; handles: H[] }> {
+/** CPU milliseconds so far of the processes a round loads: Temporal, this process (workers, session, client), the devcluster. */
+interface CpuProbe {
+  temporalPid: number;
+  clusterPid: number;
+}
+type CpuSample = { temporal: number; self: number; devcluster: number };
+function cpuNow(p: CpuProbe): CpuSample {
+  const u = process.cpuUsage();
+  return { temporal: treeCpuMs(p.temporalPid), self: (u.user + u.system) / 1000, devcluster: treeCpuMs(p.clusterPid) };
+}
+
+async function timed<H extends { result(): Promise<unknown> }>(
+  label: string,
+  n: number,
+  probe: CpuProbe,
+  startAll: () => Promise<H[]>,
+): Promise<{ perSecond: number; handles: H[]; cpuPerJob: CpuSample }> {
+  const c0 = cpuNow(probe);
   const t0 = performance.now();
   const handles = await startAll();
   await Promise.all(handles.map((h) => h.result()));
   const seconds = (performance.now() - t0) / 1000;
-  console.error(`${label}: ${n} in ${seconds.toFixed(1)} s (${(n / seconds).toFixed(1)}/s)`);
-  return { perSecond: n / seconds, handles };
+  const c1 = cpuNow(probe);
+  const cpuPerJob = { temporal: (c1.temporal - c0.temporal) / n, self: (c1.self - c0.self) / n, devcluster: (c1.devcluster - c0.devcluster) / n };
+  const cpu = `CPU ms per job: temporal ${cpuPerJob.temporal.toFixed(1)}, worker process ${cpuPerJob.self.toFixed(1)}, devcluster ${cpuPerJob.devcluster.toFixed(1)}`;
+  console.error(`${label}: ${n} in ${seconds.toFixed(1)} s (${(n / seconds).toFixed(1)}/s); ${cpu}`);
+  return { perSecond: n / seconds, handles, cpuPerJob };
 }
 
 export async function run(): Promise<void> {
@@ -110,11 +132,14 @@ export async function run(): Promise<void> {
         }),
       );
     // Warm-up: bundle caches, the session's first offers, JIT.
-    await timed('warm-up jobs', 20, () => startJobs(20));
-    await timed('warm-up bare', 20, () => startBare(20));
+    const probe = { temporalPid: server.process.pid as number, clusterPid: cluster.pid };
+    await timed('warm-up jobs', 20, probe, () => startJobs(20));
+    await timed('warm-up bare', 20, probe, () => startBare(20));
     // The machine is shared and noisy: alternate the two, print every round, compare medians.
     const jobRates: number[] = [];
     const bareRates: number[] = [];
+    const jobCpu: CpuSample[] = [];
+    const bareCpu: CpuSample[] = [];
     let accepts = 0;
     let launches = 0;
     const session = () => [...worker.sessions][0];
@@ -122,12 +147,14 @@ export async function run(): Promise<void> {
     let lastJobs: Array<Awaited<ReturnType<typeof startJob>>> = [];
     let lastBare: Array<{ fetchHistory(): Promise<unknown> }> = [];
     for (let round = 1; round <= ROUNDS; round++) {
-      const b = await timed(`bare round ${round}`, JOBS, () => startBare(JOBS));
+      const b = await timed(`bare round ${round}`, JOBS, probe, () => startBare(JOBS));
       bareRates.push(b.perSecond);
+      bareCpu.push(b.cpuPerJob);
       lastBare = b.handles;
       const before = await cluster.stats();
-      const j = await timed(`jobs round ${round}`, JOBS, () => startJobs(JOBS));
+      const j = await timed(`jobs round ${round}`, JOBS, probe, () => startJobs(JOBS));
       jobRates.push(j.perSecond);
+      jobCpu.push(j.cpuPerJob);
       lastJobs = j.handles;
       const after = await cluster.stats();
       accepts += (after.calls.ACCEPT ?? 0) - (before.calls.ACCEPT ?? 0);
@@ -143,6 +170,12 @@ export async function run(): Promise<void> {
     console.log(`jobs_to_bare_ratio_rounds: ${jobRates.map((r, i) => (r / (bareRates[i] as number)).toFixed(2)).join(' ')}`);
     console.log(`jobs_per_second_median: ${median(jobRates).toFixed(1)}`);
     console.log(`bare_workflows_per_second_median: ${median(bareRates).toFixed(1)}`);
+    // Where the difference goes: the two alternate on one 2-core machine, so CPU per job is what bounds the rate.
+    for (const k of ['temporal', 'self', 'devcluster'] as const) {
+      const name = k === 'self' ? 'worker_process' : k;
+      console.log(`${name}_cpu_ms_per_job_median: ${median(jobCpu.map((c) => c[k])).toFixed(1)}`);
+      console.log(`${name}_cpu_ms_per_bare_workflow_median: ${median(bareCpu.map((c) => c[k])).toFixed(1)}`);
+    }
     console.log(`history_events_per_job_median: ${median(jobCost.map((c) => c.events))}`);
     console.log(`history_events_per_job_max: ${Math.max(...jobCost.map((c) => c.events))}`);
     console.log(`billable_actions_per_job_median: ${median(jobCost.map((c) => c.actions))}`);

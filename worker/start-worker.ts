@@ -3,7 +3,7 @@
 // worker may run (ensureSession, holdSession). Whichever worker runs
 // holdSession also serves the session task queue while it holds the
 // subscription (activities/session/hold-session.ts).
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, DefaultLogger } from '@temporalio/worker';
 import { createLogger, type Logger } from '../common/logger.js';
 import { createGeneralActivities, startSessionWorkflow } from '../activities/ensure-session.js';
@@ -15,6 +15,7 @@ import { describeConnection, TemporalConnectError } from '../config/temporal-con
 import { compileWorkerConfig, type WorkerConfig, type WorkerConfigInput } from './config.js';
 
 import { workflowBundlePath } from './workflow-bundle.js';
+import { applyHeapGrowth } from './heap-growth.js';
 
 // Where the bundle comes from (never webpack in this process): workflow-bundle.ts.
 export { workflowBundle, workflowBundlePath, workflowsPath } from './workflow-bundle.js';
@@ -65,16 +66,18 @@ export async function startWorker(input: WorkerConfigInput | WorkerConfig, optio
   const config = compileWorkerConfig(input);
   const logger = (options.logger ?? createLogger()).child({ component: 'worker', taskQueue: config.taskQueue });
   quietRuntime();
+  // Before the workflow thread starts: the flag applies to its isolate too.
+  applyHeapGrowth(config.heapGrowingPercent);
   const connectionOptions = { ...config.temporalConnection, address: config.temporalAddress };
   const target = { describe: describeConnection(connectionOptions) };
   const nativeConnection = await NativeConnection.connect(connectionOptions).catch((err: unknown) => {
     throw new TemporalConnectError(config.temporalAddress, target, err);
   });
-  const connection = await Connection.connect(connectionOptions).catch(async (err: unknown) => {
-    await nativeConnection.close().catch(() => undefined);
-    throw new TemporalConnectError(config.temporalAddress, target, err);
-  });
-  const client = new Client({ connection, namespace: config.temporalNamespace });
+  // The worker's own client calls (every open placeAndLaunch's heartbeats and
+  // completion, the session's update signals) go through the same native
+  // connection as its pollers: one connection, and no gRPC stack in
+  // JavaScript on the path of every job.
+  const client = new Client({ connection: nativeConnection, namespace: config.temporalNamespace });
   const live = new Set<FrameworkSession>();
   const frameworkIds = new Map<string, string>();
   const ensureDeps = {
@@ -126,7 +129,6 @@ export async function startWorker(input: WorkerConfigInput | WorkerConfig, optio
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await done.catch((err: unknown) => logger.error('worker ended with an error', { err }));
       await nativeConnection.close().catch(() => undefined);
-      await connection.close().catch(() => undefined);
       logger.info('worker stopped');
     })();
     return stopping;
