@@ -6,7 +6,8 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
-import { bundledSourceFiles, sdkVersion, sha256, type BundleManifest } from './workflow-bundle.js';
+import { fileURLToPath } from 'node:url';
+import { bundledSourceFiles, PRELOADED_MODULES, sdkVersion, sha256, type BundleManifest } from './workflow-bundle.js';
 
 const [workflowsArg, outArg] = process.argv.slice(2);
 if (!workflowsArg || !outArg) {
@@ -16,9 +17,10 @@ if (!workflowsArg || !outArg) {
 // webpack wants an absolute entry.
 const workflowsPath = resolve(workflowsArg);
 const out = resolve(outArg);
-const { code } = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+const { code } = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN'), preloadModules: [...PRELOADED_MODULES] });
 // webpack names modules relative to the directory it ran in.
-const files = bundledSourceFiles(code, process.cwd());
+// This file too: it holds the options, and a change to them makes another bundle.
+const files = [...bundledSourceFiles(code, process.cwd()), fileURLToPath(import.meta.url)];
 const manifest: BundleManifest = { sdk: sdkVersion(), files: Object.fromEntries(files.map((f) => [f, sha256(f)])) };
 const tmp = `${out}.${process.pid}.tmp`;
 writeFileSync(tmp, code);

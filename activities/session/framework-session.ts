@@ -49,6 +49,9 @@ export class SessionClosedError extends Error {
   }
 }
 
+/** How long the answer to a launch is kept for a retry of the same launch. */
+const LAUNCH_ANSWER_KEPT_MS = 10 * 60_000;
+
 export class FrameworkSession {
   readonly client: SchedulerClient;
   private readonly opts: FrameworkSessionOptions;
@@ -56,7 +59,8 @@ export class FrameworkSession {
   private frameworkIdValue: string | undefined;
   private readonly waiting = new WaitingJobs();
   private readonly tasks = new KnownTasks();
-  private readonly launchedLeases = new Map<string, LaunchResult>();
+  /** Launch answers by lease id, for a launch retried within LAUNCH_ANSWER_KEPT_MS (forgotten by the minute sweep). */
+  private readonly launchedLeases = new Map<string, { result: LaunchResult; at: number }>();
   private readonly probes = new TaskProbes();
   private readonly gate: SubscribedGate;
   private isSubscribed = false;
@@ -147,7 +151,11 @@ export class FrameworkSession {
     const reconcileTimer = setInterval(() => {
       if (this.isSubscribed) this.client.reconcile([]).catch((err: unknown) => this.log.warn('periodic reconciliation failed', { err }));
     }, this.opts.settings.reconcileIntervalMs);
-    const sweepTimer = setInterval(() => this.waiting.forgetIdle(Date.now()), 60_000);
+    const sweepTimer = setInterval(() => {
+      const now = Date.now();
+      this.waiting.forgetIdle(now);
+      for (const [id, l] of this.launchedLeases) if (l.at < now - LAUNCH_ANSWER_KEPT_MS) this.launchedLeases.delete(id);
+    }, 60_000);
     sweepTimer.unref();
     try {
       await keepSubscribed({
@@ -322,15 +330,16 @@ export class FrameworkSession {
   async launch(req: LaunchRequest): Promise<LaunchResult> {
     const originalLeaseId = req.lease.leaseId;
     const prior = this.launchedLeases.get(originalLeaseId);
-    if (prior) return prior;
+    if (prior) return prior.result;
     let lease = req.lease;
     for (let placements = 0; placements < 5; placements++) {
       const current = lease;
       const r = await this.held.launch(current, req.taskId, () => buildTaskInfo(req.spec, current, { jobId: req.jobId, attempt: req.attempt, taskId: req.taskId }));
       if (r.kind === 'launched') {
         const res: LaunchResult = { kind: 'launched', agentId: current.agentId, hostname: current.hostname };
-        this.launchedLeases.set(originalLeaseId, res);
-        setTimeout(() => this.launchedLeases.delete(originalLeaseId), 10 * 60_000).unref();
+        // No timer per launch: a timer made here would hold the calling
+        // activity's context (and with it the SDK's Activity) for its lifetime.
+        this.launchedLeases.set(originalLeaseId, { result: res, at: Date.now() });
         return res;
       }
       if (r.kind === 'failed') throw new Error(r.message);

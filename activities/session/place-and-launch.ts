@@ -9,6 +9,7 @@
 // acknowledges it to Mesos. Updates taken in while the task starts are
 // recorded in the heartbeat details (a retried attempt resumes from them);
 // the first update past TASK_STARTING is recorded in the completion.
+import { AsyncResource } from 'node:async_hooks';
 import { ApplicationFailure, CompleteAsyncError, Context } from '@temporalio/activity';
 import { ActivityCancelledError, ActivityNotFoundError, type Client } from '@temporalio/client';
 import type { Logger } from '../../common/logger.js';
@@ -264,6 +265,20 @@ class OpenAttempt {
  */
 export function createPlaceAndLaunch(session: PlacingSession, deps: PlaceAndLaunchDeps): { activities: PlaceAndLaunchActivities; routeUpdate: RouteUpdate } {
   const open = new Map<string, OpenAttempt>();
+  // An attempt outlives its activity call (it completes asynchronously), and
+  // every timer and promise it makes would carry the activity's async context:
+  // the SDK's Activity object, its logger and its input, kept for as long as
+  // the job waits and for as long as any timer made on its behalf runs. So
+  // attempts run in the context this function was called in (the session's).
+  const begin = AsyncResource.bind((req: PlaceAndLaunchRequest, spec: JobSpec, token: Uint8Array, heartbeatMs: number, prior: PlaceAndLaunchHeartbeat | undefined) => {
+    const stale = open.get(req.taskId);
+    if (stale) stale.abort.abort(new Error('superseded by a retried attempt'));
+    const attempt: OpenAttempt = new OpenAttempt(req, spec, token, heartbeatMs, prior, deps, session, () => {
+      if (open.get(req.taskId) === attempt) open.delete(req.taskId);
+    });
+    open.set(req.taskId, attempt);
+    void attempt.run();
+  });
   return {
     activities: {
       async placeAndLaunch(req: PlaceAndLaunchRequest): Promise<PlaceAndLaunchResult> {
@@ -277,14 +292,7 @@ export function createPlaceAndLaunch(session: PlacingSession, deps: PlaceAndLaun
         // often (a backlog of 5,700 jobs at a third of it cost the dev server
         // 850 heartbeats a second), and half still leaves a beat seconds to land.
         const heartbeatMs = Math.max(200, Math.floor((ctx.info.heartbeatTimeoutMs ?? 20_000) / 2));
-        const prior = ctx.info.heartbeatDetails as PlaceAndLaunchHeartbeat | undefined;
-        const stale = open.get(req.taskId);
-        if (stale) stale.abort.abort(new Error('superseded by a retried attempt'));
-        const attempt = new OpenAttempt(req, parsed.spec, ctx.info.taskToken, heartbeatMs, prior, deps, session, () => {
-          if (open.get(req.taskId) === attempt) open.delete(req.taskId);
-        });
-        open.set(req.taskId, attempt);
-        void attempt.run();
+        begin(req, parsed.spec, ctx.info.taskToken, heartbeatMs, ctx.info.heartbeatDetails as PlaceAndLaunchHeartbeat | undefined);
         throw new CompleteAsyncError();
       },
     },

@@ -22,15 +22,7 @@ export function spawnWorkerProcess(env: Record<string, string>): WorkerProcess {
   const pid = child.pid as number;
   return {
     child,
-    rssMb() {
-      try {
-        const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-        if (m) return Number(m[1]) / 1024;
-      } catch {
-        // Not Linux: ask ps.
-      }
-      return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)]).toString().trim()) / 1024;
-    },
+    rssMb: () => rssMbOf(pid),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -38,6 +30,17 @@ export function spawnWorkerProcess(env: Record<string, string>): WorkerProcess {
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** Resident set size of a process now, in MB: from /proc (Linux), or from `ps` elsewhere. */
+export function rssMbOf(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    if (m) return Number(m[1]) / 1024;
+  } catch {
+    // Not Linux: ask ps.
+  }
+  return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)]).toString().trim()) / 1024;
 }
 
 /** Samples `probe` every `everyMs` until stopped; returns the largest value seen. */
