@@ -112,7 +112,8 @@ export async function run(): Promise<void> {
     workflowBundle: await bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./lib/bare-workflow.ts', import.meta.url)), logger: new DefaultLogger('WARN') }),
     activities,
     maxConcurrentActivityTaskExecutions: 2000,
-    maxCachedWorkflows: 2000,
+    // The same workflow cache as the mesoflow worker: an evicted workflow replays at its next step on either side.
+    maxCachedWorkflows: worker.config.maxCachedWorkflows,
     ...workflowWorkerTuning,
   });
   const bareRun = bare.run();
@@ -164,6 +165,7 @@ export async function run(): Promise<void> {
     const bareCost = await Promise.all(lastBare.slice(0, SAMPLE).map((h) => historyBudget(h as Parameters<typeof historyBudget>[0])));
 
     console.log(`jobs: ${JOBS}`);
+    console.log(`workflow_cache_both_workers: ${worker.config.maxCachedWorkflows}`);
     console.log(`rounds: ${ROUNDS}`);
     console.log(`jobs_per_second_rounds: ${jobRates.map((r) => r.toFixed(1)).join(' ')}`);
     console.log(`bare_workflows_per_second_rounds: ${bareRates.map((r) => r.toFixed(1)).join(' ')}`);
@@ -180,6 +182,8 @@ export async function run(): Promise<void> {
     console.log(`history_events_per_job_max: ${Math.max(...jobCost.map((c) => c.events))}`);
     console.log(`billable_actions_per_job_median: ${median(jobCost.map((c) => c.actions))}`);
     console.log(`billable_actions_per_job_max: ${Math.max(...jobCost.map((c) => c.actions))}`);
+    const costliest = jobCost.reduce((a, b) => (b.events > a.events ? b : a));
+    console.log(`costliest_sampled_job: ${costliest.events} events, ${Object.entries(costliest.byKind).map(([k, n]) => `${n} ${k}`).join(', ')}`);
     console.log(`history_events_per_bare_workflow_median: ${median(bareCost.map((c) => c.events))}`);
     // Not in a history, but Temporal records each one (and Cloud bills it): the lease, TASK_STARTING, waiting reasons, liveness.
     console.log(`activity_heartbeats_per_job: ${(((session()?.stats.heartbeats ?? 0) - heartbeatsBefore) / (JOBS * ROUNDS)).toFixed(2)}`);

@@ -148,7 +148,7 @@ export const settingDefs = {
   MESOFLOW_PARTITION_AWARE: def({ parser: boolean, default: true, secret: false, roles: workers, description: 'subscribe with the PARTITION_AWARE capability' }),
   MESOFLOW_MAX_CACHED_WORKFLOWS: def({
     parser: number({ min: 1, integer: true }),
-    default: 250,
+    default: 100,
     secret: false,
     roles: workers,
     description: 'workflows the worker keeps in memory between their steps (about 0.2 MB each; an evicted job replays its short history at its next step)',

@@ -64,8 +64,8 @@ export const workerConfigSchema = z.strictObject({
   /** Also serve as a session holder (false: only run workflows). */
   hostSession: z.boolean().default(true),
   maxConcurrentActivities: z.int().positive().default(2000),
-  /** About 0.2 MB each (measured: 3,000 waiting jobs took 891 MB with 2,000 cached, 545 MB with 250). */
-  maxCachedWorkflows: z.int().positive().default(250),
+  /** About 0.2-0.3 MB each (measured: 3,000 waiting jobs took 891 MB with 2,000 cached, 545 MB with 250; the 10,000-job backlog peaked at 422 MB with 250). */
+  maxCachedWorkflows: z.int().positive().default(100),
   /** V8 heap growth past the live set, in percent (worker/heap-growth.ts); 0 keeps V8's own policy. */
   heapGrowingPercent: z.int().min(0).max(300).default(30),
   /** On stop, how long in-flight activities get to finish before they are cancelled. */
