@@ -25,7 +25,12 @@ export interface ZkLeaderDetectorOptions {
   connectTimeoutMs?: number;
   /** Scheme of the masters' URLs (MasterInfo has none); default http. */
   scheme?: 'http' | 'https';
+  /** Makes each ZooKeeper session (tests give sessions they drive themselves). */
+  newSession?: (options: ConstructorParameters<typeof ZkSession>[0]) => ZkSessionLike;
 }
+
+/** What the detector uses of a ZkSession. */
+export type ZkSessionLike = Pick<ZkSession, 'on' | 'connect' | 'close' | 'connected' | 'sessionId' | 'credentials' | 'getChildren' | 'exists' | 'getData'>;
 
 /** Why a TCP connection to one server fails (for the "unreachable" message), or undefined when it connects. */
 function probe(host: string, port: number, timeoutMs: number): Promise<string | undefined> {
@@ -44,10 +49,11 @@ function probe(host: string, port: number, timeoutMs: number): Promise<string | 
 export class ZkLeaderDetector implements LeaderDetector {
   private readonly log: Logger;
   private readonly source: string;
-  private session: ZkSession | undefined;
+  private session: ZkSessionLike | undefined;
   private current: LeaderStatus;
   private readonly listeners = new Set<(s: LeaderStatus) => void>();
-  private detecting = false;
+  /** The session generation whose detection is running, if any. */
+  private detecting: number | undefined;
   private detectAgain = false;
   private connectTimer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -127,11 +133,12 @@ export class ZkLeaderDetector implements LeaderDetector {
     if (this.closed) return;
     const generation = ++this.generation;
     const spec = this.options.spec;
-    const session = new ZkSession({
+    const sessionOptions = {
       connectString: zkConnectString(spec),
       sessionTimeoutMs: this.options.sessionTimeoutMs ?? 10_000,
       ...(spec.auth ? { auth: spec.auth } : {}),
-    });
+    };
+    const session = this.options.newSession ? this.options.newSession(sessionOptions) : new ZkSession(sessionOptions);
     this.session = session;
     const connectTimeoutMs = this.options.connectTimeoutMs ?? 5000;
     const armConnectTimer = () => {
@@ -169,15 +176,22 @@ export class ZkLeaderDetector implements LeaderDetector {
 
   // ---- detection ----------------------------------------------------------------
 
-  /** Runs one detection at a time; a change seen meanwhile runs another right after. */
+  /**
+   * Runs one detection at a time per session; a change seen meanwhile runs
+   * another right after. A detection still waiting on an expired session
+   * does not hold up the new session's: the old client may never answer its
+   * queued requests, and while it waited the new session would never be read.
+   */
   private detect(generation: number): void {
-    if (this.detecting) {
+    if (this.detecting === generation) {
       this.detectAgain = true;
       return;
     }
-    this.detecting = true;
+    this.detecting = generation;
+    this.detectAgain = false;
     void this.detectOnce(generation).finally(() => {
-      this.detecting = false;
+      if (this.detecting !== generation) return;
+      this.detecting = undefined;
       if (this.detectAgain && generation === this.generation && !this.closed) {
         this.detectAgain = false;
         this.detect(generation);
