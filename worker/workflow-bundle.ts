@@ -21,15 +21,6 @@ export const workflowsPath = fileURLToPath(new URL(`../workflows/index.${ownExte
 export const prebuiltBundlePath = fileURLToPath(new URL('../workflow-bundle.js', import.meta.url));
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
-/**
- * Modules the SDK evaluates once per workflow thread and shares between
- * workflows (BundleOptions.preloadModules) instead of evaluating them again
- * for every workflow it creates or replays. Only modules without state of
- * their own belong here: the SDK's common types and converters and their
- * dependencies, never @temporalio/workflow (its module state is the workflow's).
- */
-export const PRELOADED_MODULES = ['@temporalio/common', 'long', 'nexus-rpc'] as const;
-
 export interface BundleManifest {
   /** @temporalio/workflow's version: an SDK upgrade invalidates the bundle. */
   sdk: string;

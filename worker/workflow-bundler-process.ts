@@ -7,7 +7,16 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
-import { bundledSourceFiles, PRELOADED_MODULES, sdkVersion, sha256, type BundleManifest } from './workflow-bundle.js';
+import { bundledSourceFiles, sdkVersion, sha256, type BundleManifest } from './workflow-bundle.js';
+
+/**
+ * Modules the SDK evaluates once per workflow thread and shares between
+ * workflows (BundleOptions.preloadModules) instead of evaluating them again
+ * for every workflow it creates or replays. Only modules without state of
+ * their own belong here: the SDK's common types and converters and their
+ * dependencies, never @temporalio/workflow (its module state is the workflow's).
+ */
+const PRELOADED_MODULES = ['@temporalio/common', 'long', 'nexus-rpc'] as const;
 
 const [workflowsArg, outArg] = process.argv.slice(2);
 if (!workflowsArg || !outArg) {
@@ -18,8 +27,9 @@ if (!workflowsArg || !outArg) {
 const workflowsPath = resolve(workflowsArg);
 const out = resolve(outArg);
 const { code } = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN'), preloadModules: [...PRELOADED_MODULES] });
-// webpack names modules relative to the directory it ran in.
-// This file too: it holds the options, and a change to them makes another bundle.
+// Our sources in the bundle (webpack names them relative to the directory it
+// ran in), and this file: it holds the bundling options, so a change to them
+// makes another bundle.
 const files = [...bundledSourceFiles(code, process.cwd()), fileURLToPath(import.meta.url)];
 const manifest: BundleManifest = { sdk: sdkVersion(), files: Object.fromEntries(files.map((f) => [f, sha256(f)])) };
 const tmp = `${out}.${process.pid}.tmp`;
